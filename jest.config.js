@@ -1,0 +1,33 @@
+// Test groups are jest projects so each can run alone (`npm run test:unit`, …).
+// Only the groups that talk to real services get the global setup that starts
+// the local stack, so unit tests never wait for it.
+const fs = require('node:fs');
+const swcConfig = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+delete swcConfig.$schema;
+
+const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcConfig, swcrc: false }] };
+
+function group(name, extra = {}) {
+  return {
+    displayName: name,
+    testEnvironment: 'node',
+    transform,
+    testMatch: [`<rootDir>/test/**/*.${name}.test.ts`],
+    ...extra,
+  };
+}
+
+const withStack = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
+};
+
+module.exports = {
+  projects: [
+    group('unit'),
+    group('contract'),
+    group('int', withStack),
+    group('e2e', withStack),
+  ],
+};
