@@ -1,0 +1,44 @@
+// Where the local stack listens, for tests: environment variables win, then the
+// settings file that `scripts/stack.sh up` writes, then the stack's defaults.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const projectRoot = join(__dirname, '..', '..');
+export const stackEnvFile = join(projectRoot, '.data', 'stack.env');
+
+export interface StackSettings {
+  readonly temporalAddress: string;
+  readonly temporalNamespace: string;
+  readonly temporalTestServerPath: string;
+  readonly mongodbUrl: string;
+  readonly stripeApiHost: string;
+  readonly stripeApiPort: number;
+  readonly stripeApiProtocol: 'http' | 'https';
+}
+
+function readEnvFile(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const entries: Record<string, string> = {};
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) entries[match[1]] = match[2];
+  }
+  return entries;
+}
+
+export function stackSettings(): StackSettings {
+  const file = readEnvFile(stackEnvFile);
+  const value = (key: string, fallback: string): string => process.env[key] ?? file[key] ?? fallback;
+  return {
+    temporalAddress: value('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+    temporalNamespace: value('TEMPORAL_NAMESPACE', 'default'),
+    temporalTestServerPath: value(
+      'TEMPORAL_TEST_SERVER_PATH',
+      join(projectRoot, '.tools', 'venv', 'bin', 'temporal-test-server'),
+    ),
+    mongodbUrl: value('MONGODB_URL', 'mongodb://127.0.0.1:27017'),
+    stripeApiHost: value('STRIPE_API_HOST', '127.0.0.1'),
+    stripeApiPort: Number(value('STRIPE_API_PORT', '12111')),
+    stripeApiProtocol: value('STRIPE_API_PROTOCOL', 'http') === 'https' ? 'https' : 'http',
+  };
+}
