@@ -1,0 +1,87 @@
+// What callers ask of an organization. Commands carry everything the decision
+// needs except the current state and "now": ids and idempotency keys are
+// assigned before deciding, so `decide` stays pure.
+import type { Aggregation } from './catalogue';
+import type { OrganizationSettings } from './organization-settings';
+import type { PricingModel } from './pricing';
+import type { QuotaEnforcement } from './quota';
+import type { ResetPeriod } from './periods';
+
+export type ConfigureOrganization = {
+  readonly type: 'ConfigureOrganization';
+  readonly data: { readonly organizationId: string } & Partial<OrganizationSettings>;
+};
+
+export type DefineCustomFeature = {
+  readonly type: 'DefineCustomFeature';
+  readonly data: {
+    readonly organizationId: string;
+    readonly key: string;
+    readonly displayName: string;
+    readonly unit: string;
+    readonly aggregation?: Aggregation;
+  };
+};
+
+export type ConfigureQuota = {
+  readonly type: 'ConfigureQuota';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly includedQuantity: number;
+    /** The seed's shape: a per-unit price in minor units. Exclusive with `pricing`. */
+    readonly pricePerUnit?: string | number;
+    readonly pricing?: PricingModel;
+    readonly currency?: string;
+    readonly resetPeriod?: ResetPeriod;
+    readonly enforcement?: QuotaEnforcement;
+  };
+};
+
+export type RemoveQuota = {
+  readonly type: 'RemoveQuota';
+  readonly data: { readonly organizationId: string; readonly feature: string };
+};
+
+export interface UsageItem {
+  readonly feature: string;
+  readonly quantity: number;
+  /** Given by the caller, or derived before deciding (see usage-identity.ts). */
+  readonly idempotencyKey: string;
+  /** When the usage happened; absent means "when it arrives". */
+  readonly timestamp?: string;
+  readonly userId?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** One or many usage items; a bulk is accepted whole or not at all. */
+export type TrackUsage = {
+  readonly type: 'TrackUsage';
+  readonly data: {
+    readonly organizationId: string;
+    readonly items: readonly UsageItem[];
+    /** Errors name fields as `items[i].field` for a bulk, plain `field` for a single event. */
+    readonly bulk?: boolean;
+  };
+};
+
+/** An operator's adjustment of a feature's usage, with a reason; counts in the open period. */
+export type CorrectUsage = {
+  readonly type: 'CorrectUsage';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly quantity: number;
+    readonly reason: string;
+    readonly idempotencyKey: string;
+    readonly timestamp?: string;
+  };
+};
+
+export type OrganizationCommand =
+  | ConfigureOrganization
+  | DefineCustomFeature
+  | ConfigureQuota
+  | RemoveQuota
+  | TrackUsage
+  | CorrectUsage;

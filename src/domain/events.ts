@@ -1,0 +1,207 @@
+// The events of an organization's stream: what happened, in billing words.
+// Instants are ISO-8601 UTC strings and money is decimal strings, so every
+// event is plain JSON and replays byte for byte. Events are never changed;
+// a new shape gets a new schema version and an upcaster (event-schema.ts).
+import type { Aggregation } from './catalogue';
+import type { OrganizationSettings } from './organization-settings';
+import type { PricingModel } from './pricing';
+import type { QuotaEnforcement } from './quota';
+import type { ResetPeriod } from './periods';
+
+export interface IntervalRecord {
+  readonly start: string;
+  readonly end: string;
+}
+
+export type OrganizationConfigured = {
+  readonly type: 'OrganizationConfigured';
+  readonly data: { readonly organizationId: string; readonly configuredAt: string } & OrganizationSettings;
+};
+
+export type CustomFeatureDefined = {
+  readonly type: 'CustomFeatureDefined';
+  readonly data: {
+    readonly organizationId: string;
+    readonly key: string;
+    readonly displayName: string;
+    readonly unit: string;
+    readonly aggregation: Aggregation;
+    readonly definedAt: string;
+  };
+};
+
+export type QuotaConfigured = {
+  readonly type: 'QuotaConfigured';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly includedQuantity: number;
+    readonly pricing: PricingModel;
+    readonly currency: string;
+    readonly resetPeriod: ResetPeriod;
+    readonly enforcement: QuotaEnforcement;
+    readonly configuredAt: string;
+  };
+};
+
+export type QuotaRemoved = {
+  readonly type: 'QuotaRemoved';
+  readonly data: { readonly organizationId: string; readonly feature: string; readonly removedAt: string };
+};
+
+/** Where a usage event counts: the billing period and quota window, fixed when it is recorded. */
+export interface UsagePlacement {
+  readonly billingPeriod: IntervalRecord;
+  readonly window: IntervalRecord;
+}
+
+export type UsageRecorded = {
+  readonly type: 'UsageRecorded';
+  readonly data: UsagePlacement & {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly quantity: number;
+    readonly idempotencyKey: string;
+    /** When the usage happened, as the client said (or when it arrived). */
+    readonly timestamp: string;
+    readonly recordedAt: string;
+    readonly userId?: string;
+    readonly metadata?: Readonly<Record<string, unknown>>;
+  };
+};
+
+/**
+ * Usage that cannot count where it happened: it arrived after its period
+ * closed ('late'), or an operator adjusted a total (any other reason). It counts
+ * in the open period at recordedAt and keeps the original timestamp.
+ */
+export type UsageCorrected = {
+  readonly type: 'UsageCorrected';
+  readonly data: UsagePlacement & {
+    readonly organizationId: string;
+    readonly feature: string;
+    /** For 'sum' features a signed delta; for 'max'/'latest' features a reading. */
+    readonly quantity: number;
+    readonly idempotencyKey: string;
+    readonly reason: string;
+    readonly timestamp: string;
+    readonly recordedAt: string;
+    /** The closed period the usage happened in, for late usage. */
+    readonly originalBillingPeriod?: IntervalRecord;
+    readonly userId?: string;
+    readonly metadata?: Readonly<Record<string, unknown>>;
+  };
+};
+
+/** One feature's line in a period summary, as aggregated, reported and closed. */
+export interface FeatureSummary {
+  readonly feature: string;
+  readonly totalQuantity: number;
+  readonly includedQuantity: number;
+  readonly overageQuantity: number;
+  /** Major units, exact decimal string (e.g. "1.25"). */
+  readonly overageAmount: string;
+  readonly currency: string;
+  readonly events: number;
+  readonly corrections: number;
+}
+
+export type UsageAggregated = {
+  readonly type: 'UsageAggregated';
+  readonly data: {
+    readonly organizationId: string;
+    readonly billingPeriod: IntervalRecord;
+    readonly asOf: string;
+    readonly features: readonly FeatureSummary[];
+  };
+};
+
+export type UsageReportedToStripe = {
+  readonly type: 'UsageReportedToStripe';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly billingPeriod: IntervalRecord;
+    readonly reportSequence: number;
+    /** The period's quantity Stripe now knows in total, and what this report added. */
+    readonly cumulativeQuantity: number;
+    readonly deltaQuantity: number;
+    readonly meterEventName: string;
+    readonly identifier: string;
+    readonly reportedAt: string;
+  };
+};
+
+export type StripeReportFailed = {
+  readonly type: 'StripeReportFailed';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly billingPeriod: IntervalRecord;
+    readonly reportSequence: number;
+    readonly identifier: string;
+    readonly error: string;
+    readonly retryable: boolean;
+    readonly failedAt: string;
+  };
+};
+
+export type InvoiceItemCreated = {
+  readonly type: 'InvoiceItemCreated';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly billingPeriod: IntervalRecord;
+    readonly quantity: number;
+    readonly amount: string;
+    readonly currency: string;
+    readonly stripeInvoiceItemId: string;
+    readonly idempotencyKey: string;
+    readonly createdAt: string;
+  };
+};
+
+export type BillingPeriodClosed = {
+  readonly type: 'BillingPeriodClosed';
+  readonly data: {
+    readonly organizationId: string;
+    readonly billingPeriod: IntervalRecord;
+    readonly closedAt: string;
+    readonly features: readonly FeatureSummary[];
+  };
+};
+
+export type OrganizationEvent =
+  | OrganizationConfigured
+  | CustomFeatureDefined
+  | QuotaConfigured
+  | QuotaRemoved
+  | UsageRecorded
+  | UsageCorrected
+  | UsageAggregated
+  | UsageReportedToStripe
+  | StripeReportFailed
+  | InvoiceItemCreated
+  | BillingPeriodClosed;
+
+export type OrganizationEventType = OrganizationEvent['type'];
+
+export const ORGANIZATION_EVENT_TYPES: readonly OrganizationEventType[] = [
+  'OrganizationConfigured',
+  'CustomFeatureDefined',
+  'QuotaConfigured',
+  'QuotaRemoved',
+  'UsageRecorded',
+  'UsageCorrected',
+  'UsageAggregated',
+  'UsageReportedToStripe',
+  'StripeReportFailed',
+  'InvoiceItemCreated',
+  'BillingPeriodClosed',
+];
+
+export function isOrganizationEventType(type: string): type is OrganizationEventType {
+  return (ORGANIZATION_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+export const organizationStreamId = (organizationId: string): string => `organization-${organizationId}`;

@@ -1,0 +1,101 @@
+// The state of one organization, folded from its events by a pure `evolve`:
+// its settings, custom features, quotas and which periods have closed. It is
+// what `decide` needs and nothing more; usage totals live in read models.
+import { builtInFeature, type FeatureDefinition } from './catalogue';
+import type { IntervalRecord, OrganizationEvent } from './events';
+import type { OrganizationSettings } from './organization-settings';
+import { defaultQuota, type Quota } from './quota';
+
+export type OrganizationState =
+  | { readonly status: 'unknown' }
+  | {
+      readonly status: 'active';
+      readonly organizationId: string;
+      readonly settings: OrganizationSettings;
+      readonly customFeatures: Readonly<Record<string, FeatureDefinition>>;
+      readonly quotas: Readonly<Record<string, Quota>>;
+      /** Start instants (ISO) of the billing periods that have closed. */
+      readonly closedPeriods: readonly string[];
+      readonly lastClosedPeriod: IntervalRecord | null;
+      readonly hasUsage: boolean;
+    };
+
+export type ActiveOrganization = Extract<OrganizationState, { status: 'active' }>;
+
+export const initialOrganizationState = (): OrganizationState => ({ status: 'unknown' });
+
+export function evolve(state: OrganizationState, event: OrganizationEvent): OrganizationState {
+  if (event.type === 'OrganizationConfigured') {
+    const { organizationId, configuredAt: _configuredAt, ...settings } = event.data;
+    if (state.status === 'unknown') {
+      return {
+        status: 'active',
+        organizationId,
+        settings,
+        customFeatures: {},
+        quotas: {},
+        closedPeriods: [],
+        lastClosedPeriod: null,
+        hasUsage: false,
+      };
+    }
+    return { ...state, settings };
+  }
+  if (state.status === 'unknown') return state;
+
+  switch (event.type) {
+    case 'CustomFeatureDefined': {
+      const { key, displayName, unit, aggregation } = event.data;
+      const feature: FeatureDefinition = {
+        key,
+        displayName,
+        unit,
+        aggregation,
+        defaultIncludedQuantity: 0,
+        defaultPricePerUnit: '0',
+        builtIn: false,
+      };
+      return { ...state, customFeatures: { ...state.customFeatures, [key]: feature } };
+    }
+    case 'QuotaConfigured': {
+      const { organizationId: _org, configuredAt: _at, ...quota } = event.data;
+      return { ...state, quotas: { ...state.quotas, [quota.feature]: { ...quota, configured: true } } };
+    }
+    case 'QuotaRemoved': {
+      const { [event.data.feature]: _removed, ...quotas } = state.quotas;
+      return { ...state, quotas };
+    }
+    case 'UsageRecorded':
+    case 'UsageCorrected':
+      return state.hasUsage ? state : { ...state, hasUsage: true };
+    case 'BillingPeriodClosed':
+      return {
+        ...state,
+        closedPeriods: [...state.closedPeriods, event.data.billingPeriod.start],
+        lastClosedPeriod: event.data.billingPeriod,
+      };
+    case 'UsageAggregated':
+    case 'UsageReportedToStripe':
+    case 'StripeReportFailed':
+    case 'InvoiceItemCreated':
+      return state;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}
+
+/** A built-in feature or one of the organization's custom features. */
+export function findFeature(state: ActiveOrganization, key: string): FeatureDefinition | undefined {
+  return builtInFeature(key) ?? state.customFeatures[key];
+}
+
+/** The configured quota, or the catalogue's default in the organization's currency. */
+export function effectiveQuota(state: ActiveOrganization, feature: FeatureDefinition): Quota {
+  return state.quotas[feature.key] ?? defaultQuota(feature, state.settings.currency);
+}
+
+export function isPeriodClosed(state: ActiveOrganization, periodStart: string): boolean {
+  return state.closedPeriods.includes(periodStart);
+}
