@@ -11,6 +11,8 @@ export interface StripeConnectionSettings {
   readonly port?: number;
   readonly protocol?: 'http' | 'https';
   readonly maxNetworkRetries?: number;
+  /** Replaces the SDK's HTTP client, e.g. so wire tests can see the exact requests sent. */
+  readonly httpClient?: Stripe.HttpClient;
 }
 
 export function createStripeClient(settings: StripeConnectionSettings): Stripe {
@@ -23,5 +25,6 @@ export function createStripeClient(settings: StripeConnectionSettings): Stripe {
     // identifiers; SDK-level retries would hide failures from it.
     maxNetworkRetries: settings.maxNetworkRetries ?? 0,
     telemetry: false,
+    ...(settings.httpClient === undefined ? {} : { httpClient: settings.httpClient }),
   });
 }
