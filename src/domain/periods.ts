@@ -39,7 +39,7 @@ export function validateBillingSettings(s: BillingSettings): void {
   if (s === null || typeof s !== 'object') {
     throw validationError('billingSettings', 'billingSettings must be an object with timeZone and billingAnchorDay');
   }
-  if (typeof s.timeZone !== 'string' || !IANAZone.isValidZone(s.timeZone)) {
+  if (typeof s.timeZone !== 'string' || !isKnownZone(s.timeZone)) {
     throw validationError('timeZone', `timeZone ${JSON.stringify(s.timeZone)} is not an IANA time zone (e.g. "Europe/Berlin")`);
   }
   if (!Number.isInteger(s.billingAnchorDay) || s.billingAnchorDay < 1 || s.billingAnchorDay > 31) {
@@ -62,6 +62,36 @@ const DAY_MS = 86_400_000;
 interface Calendar {
   readonly zone: IANAZone;
   readonly anchorDay: number;
+}
+
+// Zone validation and offsets go through Intl, which is slow; usage arrives in
+// bursts for the same org and the same window, so the last intervals computed
+// per calendar are remembered. A pure cache: same inputs, same answers.
+const knownZones = new Set<string>();
+function isKnownZone(zone: string): boolean {
+  if (knownZones.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  knownZones.add(zone);
+  return true;
+}
+
+const RECENT_INTERVALS = 8;
+const recentIntervals = new Map<string, Interval[]>();
+
+function remembered(key: string, at: number, compute: () => Interval): Interval {
+  const recent = recentIntervals.get(key);
+  const hit = recent?.find((i) => i.start.getTime() <= at && at < i.end.getTime());
+  if (hit) return hit;
+  const computed = compute();
+  const list = recent ?? [];
+  list.unshift(computed);
+  if (list.length > RECENT_INTERVALS) list.pop();
+  // Bounded: a new key beyond a few thousand calendars starts the cache over.
+  if (!recent) {
+    if (recentIntervals.size > 4_096) recentIntervals.clear();
+    recentIntervals.set(key, list);
+  }
+  return computed;
 }
 
 function calendarOf(s: BillingSettings): Calendar {
@@ -181,8 +211,12 @@ function pad(value: number, width: number): string {
 }
 
 export function billingPeriodAt(instant: Date, s: BillingSettings): Interval {
-  const calendar = calendarOf(s);
-  return billingMonths(calendar, billingMonthAt(calendar, instantMs(instant, 'instant')), 1);
+  const at = instantMs(instant, 'instant');
+  validateBillingSettings(s);
+  return remembered(`P|${s.timeZone}|${s.billingAnchorDay}`, at, () => {
+    const calendar = calendarOf(s);
+    return billingMonths(calendar, billingMonthAt(calendar, at), 1);
+  });
 }
 
 /** The billing period that starts when the given one ends. */
@@ -200,8 +234,14 @@ export function previousBillingPeriod(period: Interval, s: BillingSettings): Int
  * the billing period, so a window never straddles two bills.
  */
 export function quotaWindowAt(instant: Date, reset: ResetPeriod, s: BillingSettings): Interval {
-  const calendar = calendarOf(s);
   const at = instantMs(instant, 'instant');
+  validateBillingSettings(s);
+  if (!isResetPeriod(reset)) throw unknownReset(reset);
+  return remembered(`W|${reset}|${s.timeZone}|${s.billingAnchorDay}`, at, () => computeQuotaWindowAt(at, reset, s));
+}
+
+function computeQuotaWindowAt(at: number, reset: ResetPeriod, s: BillingSettings): Interval {
+  const calendar = calendarOf(s);
   const monthIndex = billingMonthAt(calendar, at);
   const period = { start: billingPeriodStart(calendar, monthIndex), end: billingPeriodStart(calendar, monthIndex + 1) };
   const clipped = (start: number, end: number): Interval =>
