@@ -152,7 +152,9 @@ start_service() {
       ;;
     ferretdb)
       mkdir -p "$data/ferretdb"
-      launch ferretdb "$bin/ferretdb" --handler=sqlite --sqlite-url="file:$data/ferretdb/" \
+      # Read models are rebuildable from the event log, so FerretDB may skip the fsync per
+      # commit (WAL + synchronous=NORMAL survives a crash of the process, not of the machine).
+      launch ferretdb "$bin/ferretdb" --handler=sqlite --sqlite-url="file:$data/ferretdb/?_pragma=synchronous(NORMAL)" \
         --listen-addr="$host:$ferretdb_port" --state-dir="$data/ferretdb" \
         --debug-addr=- --telemetry=disable --log-level=warn
       ;;

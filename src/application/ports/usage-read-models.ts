@@ -1,0 +1,36 @@
+// What the query handlers read: MongoDB read models kept by the projector.
+// Queries never touch the event log.
+import type { FeatureSummary, IntervalRecord } from '../../domain/events';
+import type { ActiveOrganization } from '../../domain/organization';
+import type { WindowUsage } from '../../domain/period-statement';
+
+export interface ClosedPeriodView {
+  readonly billingPeriod: IntervalRecord;
+  readonly closedAt: string;
+  readonly features: readonly FeatureSummary[];
+}
+
+export interface DailyUsageView {
+  readonly feature: string;
+  /** The organization's local date, "YYYY-MM-DD". */
+  readonly day: string;
+  readonly quantity: number;
+}
+
+export interface ReadModelFreshness {
+  /** Global position of the last event the read models include (null: none yet). */
+  readonly position: string | null;
+  /** When the projector last found itself at the head of the log. */
+  readonly caughtUpAt: Date | null;
+}
+
+export interface UsageReadModels {
+  organization(organizationId: string): Promise<ActiveOrganization | null>;
+  /** The windows recorded in `period`, plus earlier periods' parts of windows that reach into it. */
+  windowUsage(organizationId: string, period: IntervalRecord): Promise<WindowUsage[]>;
+  /** Every part of one quota window, for quota checks on windows longer than a period. */
+  windowParts(organizationId: string, feature: string, windowStart: string): Promise<WindowUsage[]>;
+  dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]>;
+  closedPeriods(organizationId: string, limit: number): Promise<ClosedPeriodView[]>;
+  freshness(): Promise<ReadModelFreshness>;
+}

@@ -1,0 +1,62 @@
+// Reads the MongoDB read models for the query handlers (the UsageReadModels port).
+import type { Db } from 'mongodb';
+import type { ClosedPeriodView, DailyUsageView, ReadModelFreshness, UsageReadModels } from '../application/ports/usage-read-models';
+import type { IntervalRecord } from '../domain/events';
+import type { ActiveOrganization } from '../domain/organization';
+import type { WindowUsage } from '../domain/period-statement';
+import { COLLECTIONS, type CheckpointDocument, type ClosedPeriodDocument, type DailyUsageDocument, type OrganizationDocument, type UsageWindowDocument } from './read-model-documents';
+
+function toWindowUsage(document: UsageWindowDocument): WindowUsage {
+  return {
+    feature: document.feature,
+    billingPeriod: { start: document.billingPeriodStart, end: document.billingPeriodEnd },
+    window: { start: document.windowStart, end: document.windowEnd },
+    total: { quantity: document.quantity, latestTimestampMs: document.latestTimestampMs, events: document.events, corrections: document.corrections },
+  };
+}
+
+export class MongoUsageReadModels implements UsageReadModels {
+  constructor(
+    private readonly db: Db,
+    private readonly projectionName = 'usage',
+  ) {}
+
+  async organization(organizationId: string): Promise<ActiveOrganization | null> {
+    const document = await this.db.collection<OrganizationDocument>(COLLECTIONS.organizations).findOne({ _id: organizationId });
+    return document?.state ?? null;
+  }
+
+  async windowUsage(organizationId: string, period: IntervalRecord): Promise<WindowUsage[]> {
+    const windows = this.db.collection<UsageWindowDocument>(COLLECTIONS.usageWindows);
+    const inPeriod = await windows.find({ organizationId, billingPeriodStart: period.start }).toArray();
+    // Windows longer than a period (QUARTERLY, YEARLY) also need what earlier periods put in them.
+    const spanning = inPeriod.filter((d) => d.windowStart < period.start);
+    const earlier = spanning.length === 0 ? [] : await windows.find({ organizationId, windowStart: { $in: [...new Set(spanning.map((d) => d.windowStart))] }, billingPeriodStart: { $lt: period.start } }).toArray();
+    return [...inPeriod, ...earlier].map(toWindowUsage);
+  }
+
+  async windowParts(organizationId: string, feature: string, windowStart: string): Promise<WindowUsage[]> {
+    const documents = await this.db.collection<UsageWindowDocument>(COLLECTIONS.usageWindows).find({ organizationId, feature, windowStart }).toArray();
+    return documents.map(toWindowUsage);
+  }
+
+  async dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]> {
+    const documents = await this.db.collection<DailyUsageDocument>(COLLECTIONS.dailyUsage).find({ organizationId, billingPeriodStart: period.start }).toArray();
+    return documents.map((d) => ({ feature: d.feature, day: d.day, quantity: d.quantity }));
+  }
+
+  async closedPeriods(organizationId: string, limit: number): Promise<ClosedPeriodView[]> {
+    const documents = await this.db
+      .collection<ClosedPeriodDocument>(COLLECTIONS.closedPeriods)
+      .find({ organizationId })
+      .sort({ 'billingPeriod.start': -1 })
+      .limit(limit)
+      .toArray();
+    return documents.map((d) => ({ billingPeriod: d.billingPeriod, closedAt: d.closedAt, features: d.features }));
+  }
+
+  async freshness(): Promise<ReadModelFreshness> {
+    const checkpoint = await this.db.collection<CheckpointDocument>(COLLECTIONS.checkpoints).findOne({ _id: this.projectionName });
+    return { position: checkpoint?.position ?? null, caughtUpAt: checkpoint?.caughtUpAt ? new Date(checkpoint.caughtUpAt) : null };
+  }
+}
