@@ -1,0 +1,50 @@
+// `tally projector`: keeps the MongoDB read models current until SIGINT or
+// SIGTERM, then finishes its batch, stores the checkpoint and exits.
+import { systemClock } from '../../application/ports/clock';
+import { eventStoreSettings, loggingSettings, mongoSettings, projectorSettings, readEnvironment } from '../../infrastructure/config/environment';
+import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
+import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
+import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
+import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
+import { MongoUsageProjection } from '../../projections/mongo-usage-projection';
+import { Projector } from '../../projections/projector';
+
+const LAG_LOG_INTERVAL_MS = 10_000;
+
+export async function runProjector(): Promise<void> {
+  const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape).extend(projectorSettings.shape).extend(loggingSettings.shape));
+  const logger = createLogger(config.LOG_LEVEL, 'tally-projector');
+  const { store, description } = openEventStore(config);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const projector = new Projector({
+    store,
+    checkpoints: new MongoCheckpointStore(mongo.db, config.PROJECTOR_LEASE_MS),
+    projection: new MongoUsageProjection(mongo.db),
+    clock: systemClock,
+    batchSize: config.PROJECTOR_BATCH_SIZE,
+    batchWindowMs: config.PROJECTOR_BATCH_WINDOW_MS,
+    logger: fieldLogger(logger),
+  });
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'stopping after the current batch');
+    projector.stop();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  const lagTimer = setInterval(() => {
+    projector.lag().then(
+      (lag) => logger.info({ ...lag, applied: projector.appliedEvents }, 'projector lag'),
+      () => undefined,
+    );
+  }, LAG_LOG_INTERVAL_MS);
+  lagTimer.unref();
+  logger.info({ eventStore: description, database: config.MONGODB_DATABASE }, 'projector started');
+  try {
+    await projector.run();
+  } finally {
+    clearInterval(lagTimer);
+    await mongo.close();
+    await store.close();
+    logger.info({ position: projector.currentPosition()?.toString() ?? null }, 'projector stopped');
+  }
+}

@@ -1,0 +1,20 @@
+// Chooses the event store from configuration: EventStoreDB when a connection
+// string is given, otherwise the embedded SQLite store at a file path.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventStore } from '../../application/ports/event-store';
+import { EsdbEventStore } from './esdb-event-store';
+import { SqliteEventStore } from './sqlite-event-store';
+
+export interface EventStoreChoice {
+  readonly EVENTSTORE_CONNECTION_STRING?: string;
+  readonly TALLY_EVENT_STORE_PATH: string;
+}
+
+export function openEventStore(settings: EventStoreChoice): { store: EventStore; description: string } {
+  if (settings.EVENTSTORE_CONNECTION_STRING) {
+    return { store: EsdbEventStore.connect(settings.EVENTSTORE_CONNECTION_STRING), description: 'EventStoreDB' };
+  }
+  mkdirSync(dirname(settings.TALLY_EVENT_STORE_PATH), { recursive: true });
+  return { store: SqliteEventStore.open(settings.TALLY_EVENT_STORE_PATH), description: `SQLite at ${settings.TALLY_EVENT_STORE_PATH}` };
+}
