@@ -1,0 +1,61 @@
+// The SDK ships on its own: nothing in src/sdk may import the server's code or
+// a server library, and the interval timer must not keep a process alive.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const sdkDir = resolve(__dirname, '../../src/sdk');
+const sources = readdirSync(sdkDir)
+  .filter((name) => name.endsWith('.ts'))
+  .map((name) => ({ name, text: readFileSync(join(sdkDir, name), 'utf8') }));
+
+/** Every `import … from 'x'`, `export … from 'x'`, `import('x')` and `require('x')`, with whether it is type-only. */
+function specifiers(text: string): { specifier: string; typeOnly: boolean }[] {
+  const found: { specifier: string; typeOnly: boolean }[] = [];
+  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^;]*?from\s+'([^']+)'/gms)) {
+    found.push({ specifier: match[3], typeOnly: match[2] !== undefined });
+  }
+  for (const match of text.matchAll(/(?:import|require)\(\s*'([^']+)'\s*\)/g)) found.push({ specifier: match[1], typeOnly: false });
+  return found;
+}
+
+describe('the SDK', () => {
+  it('has sources to check', () => {
+    expect(sources.map((source) => source.name)).toEqual(expect.arrayContaining(['index.ts', 'usage-metering-client.ts', 'usage-tracker.ts']));
+  });
+
+  it('imports only its own files, Node built-ins, and express as a type', () => {
+    const offenders = sources.flatMap(({ name, text }) =>
+      specifiers(text)
+        .filter(
+          ({ specifier, typeOnly }) =>
+            !(specifier.startsWith('./') && !specifier.slice(2).includes('/')) && !specifier.startsWith('node:') && !(specifier === 'express' && typeOnly),
+        )
+        .map(({ specifier }) => `${name} imports ${specifier}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('finds the imports it checks (so the check above cannot pass vacuously)', () => {
+    const middleware = sources.find((source) => source.name === 'express-middleware.ts');
+    expect(specifiers(middleware?.text ?? '')).toContainEqual({ specifier: 'express', typeOnly: true });
+    expect(specifiers("import { x } from '../domain/money';")).toEqual([{ specifier: '../domain/money', typeOnly: false }]);
+  });
+
+  it("says in each file's first line what the module is for", () => {
+    expect(sources.filter(({ text }) => !text.startsWith('// ')).map(({ name }) => name)).toEqual([]);
+  });
+
+  it('lets a process exit while a tracker with a long flush interval is still running', () => {
+    const script = `
+      const { UsageTracker } = require(${JSON.stringify(join(sdkDir, 'index.ts'))});
+      const tracker = new UsageTracker({ client: { trackBulkUsage: async () => ({ accepted: 0, duplicates: 0, items: [], position: null }) }, flushIntervalMs: 60000 });
+      tracker.track({ organizationId: 'org_1', feature: 'OCR_SCAN' });
+    `;
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: resolve(__dirname, '../..'), encoding: 'utf8', timeout: 10_000 });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  }, 20_000);
+});
