@@ -12,6 +12,7 @@ import { decodeEvent, encodeEvent } from './organization-event-codec';
 import type { Clock } from './ports/clock';
 import { WrongExpectedRevisionError, type EventStore, type GlobalPosition, type StreamRevision } from './ports/event-store';
 import { UsageKeyIndex } from './usage-key-index';
+import { WindowUsageIndex } from './window-usage-index';
 
 export interface CommandOutcome {
   readonly events: readonly OrganizationEvent[];
@@ -30,6 +31,7 @@ interface LoadedOrganization {
   state: OrganizationState;
   revision: StreamRevision | 'no_stream';
   keys: UsageKeyIndex;
+  windows: WindowUsageIndex;
   lastPosition: GlobalPosition | null;
 }
 
@@ -107,8 +109,7 @@ export class OrganizationCommandHandler {
           events.map(encodeEvent),
           { expectedRevision: organization.revision },
         );
-        organization.state = events.reduce(evolve, organization.state);
-        events.forEach((event) => organization.keys.apply(event));
+        for (const event of events) this.fold(organization, event);
         organization.revision = appended.nextExpectedRevision;
         organization.lastPosition = appended.position;
         this.loaded.set(organizationId, organization);
@@ -127,10 +128,13 @@ export class OrganizationCommandHandler {
     let state = organization.state;
     // Keys accepted by earlier commands of this batch, not yet in the index.
     const acceptedInBatch = new Map<string, UsageFingerprint>();
+    const decidedInBatch: OrganizationEvent[] = [];
     const knownUsage = (key: string) => acceptedInBatch.get(key) ?? organization.keys.lookup(key);
+    const windowUsage = () => organization.windows.snapshot(decidedInBatch, state);
     return batch.map(({ command }) => {
       try {
-        const events = decide(command, state, { now, knownUsage });
+        const events = decide(command, state, { now, knownUsage, windowUsage });
+        decidedInBatch.push(...events);
         for (const event of events) {
           state = evolve(state, event);
           if (event.type === 'UsageRecorded' || event.type === 'UsageCorrected') {
@@ -153,6 +157,12 @@ export class OrganizationCommandHandler {
     });
   }
 
+  private fold(organization: LoadedOrganization, event: OrganizationEvent): void {
+    organization.state = evolve(organization.state, event);
+    organization.keys.apply(event);
+    organization.windows.apply(event, organization.state);
+  }
+
   private async load(organizationId: string, catchUp: boolean): Promise<LoadedOrganization> {
     const cached = this.loaded.get(organizationId);
     if (cached && !catchUp) return cached;
@@ -160,6 +170,7 @@ export class OrganizationCommandHandler {
       state: initialOrganizationState(),
       revision: 'no_stream',
       keys: new UsageKeyIndex(),
+      windows: new WindowUsageIndex(),
       lastPosition: null,
     };
     const streamId = organizationStreamId(organizationId);
@@ -168,10 +179,7 @@ export class OrganizationCommandHandler {
       const page = await this.eventStore.readStream(streamId, { fromRevision, maxCount: READ_PAGE });
       for (const recorded of page) {
         const event = decodeEvent(recorded);
-        if (event) {
-          organization.state = evolve(organization.state, event);
-          organization.keys.apply(event);
-        }
+        if (event) this.fold(organization, event);
         organization.revision = recorded.revision;
         organization.lastPosition = recorded.position;
       }

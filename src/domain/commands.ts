@@ -2,6 +2,7 @@
 // needs except the current state and "now": ids and idempotency keys are
 // assigned before deciding, so `decide` stays pure.
 import type { Aggregation } from './catalogue';
+import type { IntervalRecord, InvoiceItemCreated, StripeReportFailed, UsageReportedToStripe } from './events';
 import type { OrganizationSettings } from './organization-settings';
 import type { PricingModel } from './pricing';
 import type { QuotaEnforcement } from './quota';
@@ -78,10 +79,42 @@ export type CorrectUsage = {
   };
 };
 
+/** Records the period's running totals (the hourly aggregation). */
+export type RecordUsageAggregation = {
+  readonly type: 'RecordUsageAggregation';
+  readonly data: { readonly organizationId: string; readonly billingPeriod: IntervalRecord };
+};
+
+/** Closes a period once its grace period is over (or early, when an operator says so). */
+export type CloseBillingPeriod = {
+  readonly type: 'CloseBillingPeriod';
+  readonly data: { readonly organizationId: string; readonly billingPeriod: IntervalRecord; readonly early?: boolean };
+};
+
+export type RecordStripeReport = {
+  readonly type: 'RecordStripeReport';
+  readonly data: Omit<UsageReportedToStripe['data'], 'reportedAt'>;
+};
+
+export type RecordStripeFailure = {
+  readonly type: 'RecordStripeFailure';
+  readonly data: Omit<StripeReportFailed['data'], 'failedAt'>;
+};
+
+export type RecordInvoiceItem = {
+  readonly type: 'RecordInvoiceItem';
+  readonly data: Omit<InvoiceItemCreated['data'], 'createdAt'>;
+};
+
 export type OrganizationCommand =
   | ConfigureOrganization
   | DefineCustomFeature
   | ConfigureQuota
   | RemoveQuota
   | TrackUsage
-  | CorrectUsage;
+  | CorrectUsage
+  | RecordUsageAggregation
+  | CloseBillingPeriod
+  | RecordStripeReport
+  | RecordStripeFailure
+  | RecordInvoiceItem;

@@ -1,6 +1,8 @@
 // The organization decider: given a command, the current state and "now", the
 // events to append, or a DomainError saying why not. Pure: no clock, no ids, no I/O.
 import { validateCustomFeature } from './catalogue';
+import { closeBillingPeriod, recordInvoiceItem, recordStripeFailure, recordStripeReport, recordUsageAggregation } from './decide-billing';
+import type { WindowUsage } from './period-statement';
 import type {
   ConfigureOrganization,
   ConfigureQuota,
@@ -24,6 +26,8 @@ export interface DecisionContext {
   readonly now: Date;
   /** The content each already-accepted idempotency key of this organization was recorded with. */
   readonly knownUsage: UsageKeyLookup;
+  /** The organization's usage per quota window and period, for aggregation and close. */
+  readonly windowUsage?: () => readonly WindowUsage[];
 }
 
 export function decide(command: OrganizationCommand, state: OrganizationState, context: DecisionContext): OrganizationEvent[] {
@@ -40,6 +44,17 @@ export function decide(command: OrganizationCommand, state: OrganizationState, c
       return trackUsage(command, requireActive(state, command.data.organizationId), context);
     case 'CorrectUsage':
       return correctUsage(command, requireActive(state, command.data.organizationId), context);
+    case 'RecordUsageAggregation':
+      return recordUsageAggregation(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage?.() ?? []);
+    case 'CloseBillingPeriod':
+      return closeBillingPeriod(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage?.() ?? []);
+    case 'RecordStripeReport':
+      return recordStripeReport(command, requireActive(state, command.data.organizationId), context.now);
+    case 'RecordStripeFailure':
+      requireActive(state, command.data.organizationId);
+      return recordStripeFailure(command, context.now);
+    case 'RecordInvoiceItem':
+      return recordInvoiceItem(command, requireActive(state, command.data.organizationId), context.now);
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);

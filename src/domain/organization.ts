@@ -1,7 +1,7 @@
 // The state of one organization, folded from its events by a pure `evolve`:
 // its settings, custom features, quotas and which periods have closed. It is
 // what `decide` needs and nothing more; usage totals live in read models.
-import { builtInFeature, type FeatureDefinition } from './catalogue';
+import { builtInFeature, type Aggregation, type FeatureDefinition } from './catalogue';
 import type { IntervalRecord, OrganizationEvent } from './events';
 import type { OrganizationSettings } from './organization-settings';
 import { defaultQuota, type Quota } from './quota';
@@ -18,7 +18,18 @@ export type OrganizationState =
       readonly closedPeriods: readonly string[];
       readonly lastClosedPeriod: IntervalRecord | null;
       readonly hasUsage: boolean;
+      /** What Stripe was last told per `${feature}|${periodStart}`: reports are numbered and cumulative. */
+      readonly stripeReports: Readonly<Record<string, StripeReportState>>;
+      /** Idempotency keys of the invoice items created. */
+      readonly invoiceItems: readonly string[];
     };
+
+export interface StripeReportState {
+  readonly reportSequence: number;
+  readonly cumulativeQuantity: number;
+}
+
+export const stripeReportKey = (feature: string, billingPeriodStart: string): string => `${feature}|${billingPeriodStart}`;
 
 export type ActiveOrganization = Extract<OrganizationState, { status: 'active' }>;
 
@@ -37,6 +48,8 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
         closedPeriods: [],
         lastClosedPeriod: null,
         hasUsage: false,
+        stripeReports: {},
+        invoiceItems: [],
       };
     }
     return { ...state, settings };
@@ -74,10 +87,14 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
         closedPeriods: [...state.closedPeriods, event.data.billingPeriod.start],
         lastClosedPeriod: event.data.billingPeriod,
       };
-    case 'UsageAggregated':
-    case 'UsageReportedToStripe':
-    case 'StripeReportFailed':
+    case 'UsageReportedToStripe': {
+      const { feature, billingPeriod, reportSequence, cumulativeQuantity } = event.data;
+      return { ...state, stripeReports: { ...state.stripeReports, [stripeReportKey(feature, billingPeriod.start)]: { reportSequence, cumulativeQuantity } } };
+    }
     case 'InvoiceItemCreated':
+      return { ...state, invoiceItems: [...state.invoiceItems, event.data.idempotencyKey] };
+    case 'UsageAggregated':
+    case 'StripeReportFailed':
       return state;
     default: {
       const unhandled: never = event;
@@ -89,6 +106,12 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
 /** A built-in feature or one of the organization's custom features. */
 export function findFeature(state: ActiveOrganization, key: string): FeatureDefinition | undefined {
   return builtInFeature(key) ?? state.customFeatures[key];
+}
+
+/** How a feature's usage combines; unknown features (none once validated) count as 'sum'. */
+export function aggregationOf(state: OrganizationState, feature: string): Aggregation {
+  const definition = builtInFeature(feature) ?? (state.status === 'active' ? state.customFeatures[feature] : undefined);
+  return definition?.aggregation ?? 'sum';
 }
 
 /** The configured quota, or the catalogue's default in the organization's currency. */

@@ -16,18 +16,20 @@ export interface Checkpoint {
   readonly caughtUpAt: Date | null;
   readonly owner: string | null;
   readonly leaseExpiresAt: Date | null;
+  readonly rebuilding: boolean;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
 
 function toCheckpoint(document: CheckpointDocument | null): Checkpoint {
-  if (!document) return { position: null, version: 0, caughtUpAt: null, owner: null, leaseExpiresAt: null };
+  if (!document) return { position: null, version: 0, caughtUpAt: null, owner: null, leaseExpiresAt: null, rebuilding: false };
   return {
     position: document.position === null ? null : BigInt(document.position),
     version: document.version,
     caughtUpAt: document.caughtUpAt === null ? null : new Date(document.caughtUpAt),
     owner: document.owner ?? null,
     leaseExpiresAt: document.leaseExpiresAt ? new Date(document.leaseExpiresAt) : null,
+    rebuilding: document.rebuilding === true,
   };
 }
 
@@ -85,6 +87,10 @@ export class MongoCheckpointStore {
     return result.matchedCount === 1;
   }
 
+  async finishRebuild(name: string, owner: string): Promise<void> {
+    await this.collection.updateOne({ _id: name, owner }, { $set: { rebuilding: false } });
+  }
+
   async release(name: string, owner: string): Promise<void> {
     await this.collection.updateOne({ _id: name, owner }, { $set: { owner: null, leaseExpiresAt: null } });
   }
@@ -92,7 +98,7 @@ export class MongoCheckpointStore {
   /** Moves the owner's checkpoint back to the beginning of the log, for a rebuild. */
   async rewind(name: string, owner: string, expectedVersion: number): Promise<number> {
     const version = expectedVersion + 1;
-    const result = await this.collection.updateOne({ _id: name, version: expectedVersion, owner }, { $set: { position: null, caughtUpAt: null, version } });
+    const result = await this.collection.updateOne({ _id: name, version: expectedVersion, owner }, { $set: { position: null, caughtUpAt: null, version, rebuilding: true } });
     if (result.matchedCount === 0) throw new CheckpointConflictError(`checkpoint ${name} moved past version ${expectedVersion}: another projector took over`);
     return version;
   }

@@ -55,12 +55,12 @@ export class MongoUsageProjection {
     try {
       await this.preloadOrganizations(new Set(events.map((e) => e.event.data.organizationId)));
       const batch = foldBatch(events, (id) => this.organizations.get(id) as TrackedOrganization);
-      await Promise.all([
-        this.writeOrganizations([...batch.organizations.values()]),
-        this.writeMerged(COLLECTIONS.usageWindows, [...batch.windows.values()], windowDocument),
-        this.writeMerged(COLLECTIONS.dailyUsage, [...batch.days.values()], dailyDocument),
-        this.writeClosedPeriods(batch.closedPeriods),
-      ]);
+      // One collection after another: FerretDB on SQLite serializes writers per database, and
+      // concurrent writers only wait on each other's locks (with busy-wait back-off).
+      await this.writeOrganizations([...batch.organizations.values()]);
+      await this.writeMerged(COLLECTIONS.usageWindows, [...batch.windows.values()], windowDocument);
+      await this.writeMerged(COLLECTIONS.dailyUsage, [...batch.days.values()], dailyDocument);
+      await this.writeClosedPeriods(batch.closedPeriods);
       if (this.cache.size > MAX_CACHED_DOCUMENTS) this.cache.clear();
     } catch (error) {
       // Memory ran ahead of what was written; start the retry from the stored documents.

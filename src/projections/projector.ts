@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../application/ports/clock';
 import type { EventStore, GlobalPosition, RecordedEvent } from '../application/ports/event-store';
 import { decodeEvent } from '../application/organization-event-codec';
-import { CheckpointConflictError, type MongoCheckpointStore } from './mongo-checkpoints';
+import { CheckpointConflictError, type Checkpoint, type MongoCheckpointStore } from './mongo-checkpoints';
 import type { PositionedEvent } from './usage-batch';
 
 export interface Projection {
@@ -120,15 +120,26 @@ export class Projector {
   }
 
   /** Applies everything up to the head of the log, then returns (rebuilds, tests, the CLI). */
-  async catchUp(onBatch?: (applied: number, position: GlobalPosition) => void, options: { fromScratch?: boolean } = {}): Promise<number> {
-    if (!(await this.start())) throw new CheckpointConflictError(`another projector is running projection ${this.name}; stop it first`);
+  /**
+   * With `fromScratch`, drops the read models and replays the whole log; an
+   * interrupted rebuild is resumed from its checkpoint unless `restart` is set.
+   */
+  async catchUp(
+    onBatch?: (applied: number, position: GlobalPosition) => void,
+    options: { fromScratch?: boolean; restart?: boolean } = {},
+  ): Promise<{ applied: number; resumed: boolean }> {
+    const checkpoint = await this.start();
+    if (!checkpoint) throw new CheckpointConflictError(`another projector is running projection ${this.name}; stop it first`);
     try {
-      if (options.fromScratch) {
+      const resumed = options.fromScratch === true && checkpoint.rebuilding && options.restart !== true;
+      if (options.fromScratch && !resumed) {
         await this.options.projection.reset();
         this.version = await this.options.checkpoints.rewind(this.name, this.owner, this.version);
         this.position = null;
       }
-      return await this.replayToHead(onBatch);
+      const applied = await this.replayToHead(onBatch);
+      if (options.fromScratch) await this.options.checkpoints.finishRebuild(this.name, this.owner);
+      return { applied, resumed };
     } finally {
       await this.options.checkpoints.release(this.name, this.owner).catch(() => undefined);
     }
@@ -158,14 +169,14 @@ export class Projector {
     };
   }
 
-  /** Takes the checkpoint's lease; false when another instance holds it. */
-  private async start(): Promise<boolean> {
+  /** Takes the checkpoint's lease; null when another instance holds it. */
+  private async start(): Promise<Checkpoint | null> {
     await this.options.projection.ensureIndexes();
     const checkpoint = await this.options.checkpoints.acquire(this.name, this.owner);
-    if (!checkpoint) return false;
+    if (!checkpoint) return null;
     this.position = checkpoint.position;
     this.version = checkpoint.version;
-    return true;
+    return checkpoint;
   }
 
   private async flush(batch: RecordedEvent[]): Promise<RecordedEvent[]> {

@@ -73,6 +73,8 @@ export interface CheckpointDocument {
   /** The projector instance that may write, until its lease expires. */
   owner?: string | null;
   leaseExpiresAt?: string | null;
+  /** Set while a rebuild replays from the beginning, so an interrupted one resumes instead of restarting. */
+  rebuilding?: boolean;
 }
 
 export const usageWindowId = (organizationId: string, feature: string, billingPeriodStart: string, windowStart: string) =>

@@ -15,11 +15,13 @@ export interface RebuildOptions {
   readonly batchSize?: number;
   /** Called after every batch with the events replayed so far. */
   readonly onProgress?: (replayed: number, position: GlobalPosition) => void;
+  /** Start over even when an interrupted rebuild could be resumed. */
+  readonly restart?: boolean;
 }
 
-export async function rebuildReadModels(options: RebuildOptions): Promise<number> {
+export async function rebuildReadModels(options: RebuildOptions): Promise<{ applied: number; resumed: boolean }> {
   const projection = new MongoUsageProjection(options.db);
   const checkpoints = new MongoCheckpointStore(options.db);
   const projector = new Projector({ store: options.store, checkpoints, projection, clock: options.clock, batchSize: options.batchSize ?? 2_000 });
-  return projector.catchUp(options.onProgress, { fromScratch: true });
+  return projector.catchUp(options.onProgress, { fromScratch: true, restart: options.restart });
 }

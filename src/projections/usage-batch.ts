@@ -3,9 +3,9 @@
 // organization's state is evolved on the way, because aggregations of custom
 // features and the local day of an event depend on it.
 import { DateTime } from 'luxon';
-import { builtInFeature, type Aggregation } from '../domain/catalogue';
+import type { Aggregation } from '../domain/catalogue';
 import type { IntervalRecord, OrganizationEvent, UsageCorrected, UsageRecorded } from '../domain/events';
-import { evolve, type OrganizationState } from '../domain/organization';
+import { aggregationOf, evolve, type OrganizationState } from '../domain/organization';
 import { applyReading, EMPTY_WINDOW_TOTAL, readingOf, type WindowTotal } from '../domain/usage-aggregation';
 import { closedPeriodId, dailyUsageId, usageWindowId, type ClosedPeriodDocument } from './read-model-documents';
 
@@ -58,14 +58,19 @@ export interface UsageBatch {
   readonly closedPeriods: ClosedPeriodDocument[];
 }
 
-function aggregationOf(state: OrganizationState, feature: string): Aggregation {
-  const definition = builtInFeature(feature) ?? (state.status === 'active' ? state.customFeatures[feature] : undefined);
-  return definition?.aggregation ?? 'sum';
-}
+// Luxon's zone arithmetic is the projector's most expensive step, and a batch's
+// events mostly fall on the same few days: remember the last day per zone.
+const lastDayByZone = new Map<string, { startMs: number; endMs: number; day: string }>();
 
 function localDay(state: OrganizationState, instant: string): string {
   const zone = state.status === 'active' ? state.settings.timeZone : 'UTC';
-  return DateTime.fromISO(instant, { zone }).toISODate() ?? instant.slice(0, 10);
+  const at = Date.parse(instant);
+  const last = lastDayByZone.get(zone);
+  if (last && last.startMs <= at && at < last.endMs) return last.day;
+  const start = DateTime.fromMillis(at, { zone }).startOf('day');
+  const day = { startMs: start.toMillis(), endMs: start.plus({ days: 1 }).toMillis(), day: start.toISODate() ?? instant.slice(0, 10) };
+  lastDayByZone.set(zone, day);
+  return day.day;
 }
 
 function foldUsage(batch: UsageBatch, state: OrganizationState, event: UsageRecorded | UsageCorrected, position: number): void {
