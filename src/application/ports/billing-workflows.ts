@@ -1,0 +1,36 @@
+// The billing-period workflows as the rest of Tally sees them: make sure an
+// organization's period has its workflow, run the seed's manual jobs, and ask
+// a workflow how it is doing. The Temporal adapter lives in src/workflows.
+import type { IntervalRecord } from '../../domain/events';
+
+/** The seed's four BullMQ jobs, now signals to the running period workflows. */
+export type BillingJob = 'aggregate-all' | 'report-all' | 'retry-failed' | 'generate-invoice-items';
+export const BILLING_JOBS: readonly BillingJob[] = ['aggregate-all', 'report-all', 'retry-failed', 'generate-invoice-items'];
+
+export interface BillingFailure {
+  readonly feature: string;
+  readonly error: string;
+  readonly retryable: boolean;
+  readonly at: string;
+}
+
+export interface BillingPeriodStatus {
+  readonly organizationId: string;
+  readonly billingPeriod: IntervalRecord;
+  readonly workflowId: string;
+  readonly lastAggregationAt: string | null;
+  readonly lastReportAt: string | null;
+  readonly failures: readonly BillingFailure[];
+  /** What the workflow will do next, and when. */
+  readonly nextAction: { readonly kind: 'aggregate' | 'report' | 'close'; readonly at: string } | null;
+  readonly closed: boolean;
+}
+
+export interface BillingWorkflows {
+  /** Starts the period's workflow if it is not running (signal-with-start: never two). */
+  ensurePeriodWorkflow(organizationId: string, billingPeriod: IntervalRecord): Promise<void>;
+  /** Signals the running period workflows of one organization, or of all; returns how many were signalled. */
+  runJob(job: BillingJob, organizationId?: string): Promise<{ readonly signalled: number }>;
+  /** The running period workflow's status, or null when the organization has none. */
+  status(organizationId: string): Promise<BillingPeriodStatus | null>;
+}
