@@ -121,7 +121,9 @@ export class UsageCommands {
     }));
     const outcome = await this.handler.execute({ type: 'TrackUsage', data: { organizationId, items: usage, ...(bulk && { bulk }) } });
     const byKey = new Map<string, OrganizationEvent>();
-    for (const event of outcome.events) if ('idempotencyKey' in event.data) byKey.set(event.data.idempotencyKey, event);
+    for (const event of outcome.events) {
+      if (event.type === 'UsageRecorded' || event.type === 'UsageCorrected') byKey.set(event.data.idempotencyKey, event);
+    }
     const tracked = usage.map((item): TrackedUsage => {
       const event = byKey.get(item.idempotencyKey);
       // A key repeated inside one bulk is counted at its first occurrence only.
@@ -143,7 +145,7 @@ export class UsageCommands {
   async correctUsage(input: CorrectUsageInput): Promise<TrackUsageResult> {
     const idempotencyKey = input.idempotencyKey ?? `cor_${this.ids.newId()}`;
     const outcome = await this.handler.execute({ type: 'CorrectUsage', data: { ...input, idempotencyKey } });
-    const event = outcome.events[0];
+    const event = outcome.events.find((e) => e.type === 'UsageCorrected');
     return {
       idempotencyKey,
       duplicate: event === undefined,

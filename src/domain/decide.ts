@@ -161,7 +161,10 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
     const known = acceptedHere.get(item.idempotencyKey) ?? context.knownUsage(item.idempotencyKey);
     if (known) {
       const repeat = { feature: feature.key, quantity: item.quantity, timestampMs: item.timestamp === undefined ? undefined : happenedAt.getTime() };
-      if (sameUsage(known, repeat)) return; // a duplicate: acknowledged by the caller, never counted
+      if (sameUsage(known, repeat)) {
+        events.push(duplicateIgnored(organizationId, feature.key, item.quantity, item.idempotencyKey, now));
+        return;
+      }
       throw new DomainError(
         'conflict',
         `idempotency key ${JSON.stringify(item.idempotencyKey)} was already used for different usage (${describeFingerprint(known)})`,
@@ -193,6 +196,11 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
   return events;
 }
 
+/** Duplicates are logged, never counted: an audit can then show what was received and ignored. */
+function duplicateIgnored(organizationId: string, feature: string, quantity: number, idempotencyKey: string, now: Date): OrganizationEvent {
+  return { type: 'UsageDuplicateIgnored', data: { organizationId, feature, quantity, idempotencyKey, receivedAt: now.toISOString() } };
+}
+
 function correctUsage(command: CorrectUsage, state: ActiveOrganization, context: DecisionContext): OrganizationEvent[] {
   const { organizationId, quantity, reason, idempotencyKey, timestamp } = command.data;
   const feature = requireFeature(state, command.data.feature, 'feature');
@@ -204,7 +212,9 @@ function correctUsage(command: CorrectUsage, state: ActiveOrganization, context:
   const happenedAt = timestamp === undefined ? context.now : parseInstant(timestamp, 'timestamp');
   const known = context.knownUsage(idempotencyKey);
   if (known) {
-    if (sameUsage(known, { feature: feature.key, quantity, timestampMs: timestamp === undefined ? undefined : happenedAt.getTime() })) return [];
+    if (sameUsage(known, { feature: feature.key, quantity, timestampMs: timestamp === undefined ? undefined : happenedAt.getTime() })) {
+      return [duplicateIgnored(organizationId, feature.key, quantity, idempotencyKey, context.now)];
+    }
     throw new DomainError('conflict', `idempotency key ${JSON.stringify(idempotencyKey)} was already used for different usage (${describeFingerprint(known)})`, 'idempotencyKey');
   }
   return [

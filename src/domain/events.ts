@@ -93,6 +93,22 @@ export type UsageCorrected = {
   };
 };
 
+/**
+ * A usage event whose idempotency key was accepted before, with the same
+ * content: acknowledged to the caller and kept in the log so an audit can show
+ * it was received and ignored. Never counted anywhere.
+ */
+export type UsageDuplicateIgnored = {
+  readonly type: 'UsageDuplicateIgnored';
+  readonly data: {
+    readonly organizationId: string;
+    readonly feature: string;
+    readonly quantity: number;
+    readonly idempotencyKey: string;
+    readonly receivedAt: string;
+  };
+};
+
 /** One feature's line in a period summary, as aggregated, reported and closed. */
 export interface FeatureSummary {
   readonly feature: string;
@@ -178,6 +194,7 @@ export type OrganizationEvent =
   | QuotaRemoved
   | UsageRecorded
   | UsageCorrected
+  | UsageDuplicateIgnored
   | UsageAggregated
   | UsageReportedToStripe
   | StripeReportFailed
@@ -193,6 +210,7 @@ export const ORGANIZATION_EVENT_TYPES: readonly OrganizationEventType[] = [
   'QuotaRemoved',
   'UsageRecorded',
   'UsageCorrected',
+  'UsageDuplicateIgnored',
   'UsageAggregated',
   'UsageReportedToStripe',
   'StripeReportFailed',

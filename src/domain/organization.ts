@@ -93,6 +93,7 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
     }
     case 'InvoiceItemCreated':
       return { ...state, invoiceItems: [...state.invoiceItems, event.data.idempotencyKey] };
+    case 'UsageDuplicateIgnored':
     case 'UsageAggregated':
     case 'StripeReportFailed':
       return state;

@@ -41,12 +41,12 @@ describe('usage commands', () => {
   });
 
   describe('idempotency', () => {
-    it('acknowledges a repeated key as a duplicate and stores nothing more', async () => {
+    it('acknowledges a repeated key as a duplicate and logs it without counting it', async () => {
       const first = await commands.trackUsage({ organizationId: ORG, feature: 'OCR_SCAN', idempotencyKey: 'scan-1' });
       const again = await commands.trackUsage({ organizationId: ORG, feature: 'OCR_SCAN', idempotencyKey: 'scan-1' });
       expect(first.duplicate).toBe(false);
       expect(again).toMatchObject({ idempotencyKey: 'scan-1', duplicate: true, countedAs: null });
-      expect(await streamTypes()).toEqual(['OrganizationConfigured', 'UsageRecorded']);
+      expect(await streamTypes()).toEqual(['OrganizationConfigured', 'UsageRecorded', 'UsageDuplicateIgnored']);
     });
 
     it('remembers keys across a restart, however much later the repeat comes', async () => {

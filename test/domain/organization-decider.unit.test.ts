@@ -204,14 +204,21 @@ describe('tracking usage', () => {
   });
 
   describe('when the idempotency key was accepted before', () => {
-    it('acknowledges a repeat with the same content and records nothing', () => {
+    it('logs a repeat with the same content as ignored, counting nothing, however late it comes', () => {
       given(organizationConfigured(), recorded())
         .when(track([{ feature: 'OCR_SCAN', quantity: 1, idempotencyKey: 'scan-1', timestamp: '2026-11-15T12:00:00Z' }]), '2027-05-01T00:00:00Z')
-        .then([]);
+        .then([
+          {
+            type: 'UsageDuplicateIgnored',
+            data: { organizationId: ORG, feature: 'OCR_SCAN', quantity: 1, idempotencyKey: 'scan-1', receivedAt: '2027-05-01T00:00:00.000Z' },
+          },
+        ]);
     });
 
     it('treats a repeat without a timestamp as the same event', () => {
-      given(organizationConfigured(), recorded()).when(track([{ feature: 'OCR_SCAN', quantity: 1, idempotencyKey: 'scan-1' }])).then([]);
+      given(organizationConfigured(), recorded())
+        .when(track([{ feature: 'OCR_SCAN', quantity: 1, idempotencyKey: 'scan-1' }]))
+        .then((events) => expect(events.map((e) => e.type)).toEqual(['UsageDuplicateIgnored']));
     });
 
     it.each([
@@ -229,7 +236,7 @@ describe('tracking usage', () => {
     it('counts a key repeated inside the bulk once', () => {
       given(organizationConfigured())
         .when(track([{ feature: 'EMAIL_SENT', quantity: 5, idempotencyKey: 'e1' }, { feature: 'EMAIL_SENT', quantity: 5, idempotencyKey: 'e1' }], true))
-        .then((events) => expect(events).toHaveLength(1));
+        .then((events) => expect(events.map((e) => e.type)).toEqual(['UsageRecorded', 'UsageDuplicateIgnored']));
     });
 
     it('rejects the whole bulk when one item is invalid, naming the item', () => {
@@ -343,6 +350,6 @@ describe('correcting usage', () => {
   it('is idempotent like usage', () => {
     given(organizationConfigured(), { type: 'UsageCorrected', data: { ...(recorded().data as object), idempotencyKey: 'fix-1', quantity: -3, reason: 'x' } } as OrganizationEvent)
       .when(correct({ quantity: -3, reason: 'x' }))
-      .then([]);
+      .then((events) => expect(events.map((e) => e.type)).toEqual(['UsageDuplicateIgnored']));
   });
 });

@@ -3,7 +3,8 @@ import { decide } from '../../src/domain/decide';
 import type { OrganizationCommand } from '../../src/domain/commands';
 import type { DomainErrorCode } from '../../src/domain/domain-error';
 import type { OrganizationEvent, UsageCorrected, UsageRecorded } from '../../src/domain/events';
-import { evolve, initialOrganizationState } from '../../src/domain/organization';
+import { aggregationOf, evolve, initialOrganizationState } from '../../src/domain/organization';
+import { foldUsage } from '../../src/domain/period-statement';
 import type { UsageFingerprint } from '../../src/domain/usage-identity';
 
 export const ORG = 'org_123';
@@ -38,10 +39,13 @@ function knownUsageOf(events: readonly OrganizationEvent[]) {
 export function given(...history: OrganizationEvent[]) {
   return {
     when(command: OrganizationCommand, now: Date | string = '2026-11-15T12:00:00Z') {
+      const state = history.reduce(evolve, initialOrganizationState());
+      const usage = history.filter((e): e is UsageRecorded | UsageCorrected => e.type === 'UsageRecorded' || e.type === 'UsageCorrected');
       const run = () =>
-        decide(command, history.reduce(evolve, initialOrganizationState()), {
+        decide(command, state, {
           now: new Date(now),
           knownUsage: knownUsageOf(history),
+          windowUsage: () => foldUsage(usage, (feature) => aggregationOf(state, feature)),
         });
       return {
         then(expected: readonly OrganizationEvent[] | ((events: OrganizationEvent[]) => void)) {
