@@ -14,11 +14,12 @@ const ORGANIZATIONS = [
   { organizationId: 'org_bench_4', timeZone: 'Asia/Kolkata' },
 ];
 
-export async function writeUsageLog(path: string, events: number, onProgress?: (written: number) => void): Promise<void> {
+export async function writeUsageLog(path: string, events: number, options: { organizations?: number } = {}): Promise<void> {
   const store = SqliteEventStore.open(path);
   const clock = new FixedClock(new Date('2026-11-28T12:00:00Z'));
   const commands = new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
-  for (const organization of ORGANIZATIONS) {
+  const organizations = ORGANIZATIONS.slice(0, options.organizations ?? ORGANIZATIONS.length);
+  for (const organization of organizations) {
     await commands.configureOrganization(organization);
     await commands.configureQuota({ organizationId: organization.organizationId, feature: 'SMS_SENT', includedQuantity: 100, pricePerUnit: 10, resetPeriod: 'DAILY' });
   }
@@ -30,8 +31,7 @@ export async function writeUsageLog(path: string, events: number, onProgress?: (
       const feature = FEATURES[n % FEATURES.length];
       return { feature, quantity: feature === 'STORAGE_GB' ? n % 50 : 1 + (n % 5), timestamp: new Date(start + n * spacingMs).toISOString(), idempotencyKey: `bench-${n}` };
     });
-    await commands.trackBulkUsage(ORGANIZATIONS[(written / 500) % ORGANIZATIONS.length].organizationId, items);
-    onProgress?.(written + items.length);
+    await commands.trackBulkUsage(organizations[(written / 500) % organizations.length].organizationId, items);
   }
   await store.close();
 }

@@ -4,12 +4,15 @@ import { Command } from 'commander';
 import { ConfigurationError } from '../infrastructure/config/environment';
 import { runProjector } from './commands/projector';
 import { runReplay } from './commands/replay';
+import { runAudit } from './commands/audit';
+import { runExport } from './commands/export';
+import { runUsageAsOf } from './commands/usage-as-of';
 
-/** Errors are one clear line on stderr and a non-zero exit status. */
+/** Errors are one clear line on stderr and exit status 2 (78 for configuration); 1 means an audit found differences. */
 function fail(error: unknown): never {
-  const message = error instanceof ConfigurationError || error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`tally: ${message}\n`);
-  process.exit(error instanceof ConfigurationError ? 78 : 1);
+  process.exit(error instanceof ConfigurationError ? 78 : 2);
 }
 
 const program = new Command()
@@ -29,6 +32,32 @@ program
   .option('--restart', 'start over even if an interrupted replay could be resumed')
   .option('--batch-size <events>', 'events per batch', (value) => positiveInteger(value, '--batch-size'), 5_000)
   .action((options: { projection: string; restart?: boolean; batchSize: number }) => runReplay(options));
+
+program
+  .command('audit')
+  .description('recompute a period from the event log and compare it with the read models and Stripe (exit 1 on any difference)')
+  .requiredOption('--org <organizationId>', 'the organization')
+  .requiredOption('--period <yyyy-mm>', 'the billing period, by the month it starts in, e.g. 2026-11')
+  .option('--json', 'print the audit as JSON')
+  .action((options: { org: string; period: string; json?: boolean }) => runAudit(options));
+
+program
+  .command('usage')
+  .description("show an organization's usage as it stood at an instant, from the event log")
+  .requiredOption('--org <organizationId>', 'the organization')
+  .requiredOption('--as-of <instant>', 'ISO-8601 instant, e.g. 2026-11-15T12:00:00Z')
+  .option('--json', 'print as JSON')
+  .action((options: { org: string; asOf: string; json?: boolean }) => runUsageAsOf(options));
+
+program
+  .command('export')
+  .description("stream an organization's raw events (positions, idempotency keys, duplicate flags)")
+  .requiredOption('--org <organizationId>', 'the organization')
+  .option('--from <instant>', 'only events recorded at or after this instant')
+  .option('--to <instant>', 'only events recorded before this instant')
+  .option('--format <format>', 'ndjson or csv', 'ndjson')
+  .option('--output <file>', 'write to a file instead of stdout')
+  .action((options: { org: string; from?: string; to?: string; format: string; output?: string }) => runExport(options));
 
 function positiveInteger(value: string, flag: string): number {
   const parsed = Number(value);

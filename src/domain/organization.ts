@@ -18,7 +18,7 @@ export type OrganizationState =
       readonly closedPeriods: readonly string[];
       readonly lastClosedPeriod: IntervalRecord | null;
       readonly hasUsage: boolean;
-      /** What Stripe was last told per `${feature}|${periodStart}`: reports are numbered and cumulative. */
+      /** What Stripe was last told per feature and period (see stripeReportKey): reports are numbered and cumulative. */
       readonly stripeReports: Readonly<Record<string, StripeReportState>>;
       /** Idempotency keys of the invoice items created. */
       readonly invoiceItems: readonly string[];
@@ -29,7 +29,9 @@ export interface StripeReportState {
   readonly cumulativeQuantity: number;
 }
 
-export const stripeReportKey = (feature: string, billingPeriodStart: string): string => `${feature}|${billingPeriodStart}`;
+// Epoch milliseconds rather than the ISO string: the state is stored in MongoDB documents,
+// where a field name must not contain dots.
+export const stripeReportKey = (feature: string, billingPeriodStart: string): string => `${feature}|${Date.parse(billingPeriodStart)}`;
 
 export type ActiveOrganization = Extract<OrganizationState, { status: 'active' }>;
 

@@ -45,7 +45,12 @@ const CAUGHT_UP_MARK_INTERVAL_MS = 1_000;
 const STANDBY_RETRY_MS = 1_000;
 const RETRY_BACKOFF_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
-const silentLogger: ProjectorLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+// Without a logger, warnings still reach stderr: a batch retried forever must not be silent.
+const stderrLogger: ProjectorLogger = {
+  info: () => undefined,
+  warn: (message, fields) => process.stderr.write(`projector: ${message} ${JSON.stringify(fields ?? {})}\n`),
+  error: (message, fields) => process.stderr.write(`projector: ${message} ${JSON.stringify(fields ?? {})}\n`),
+};
 const sleep = (ms: number) => new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), ms));
 
 export class Projector {
@@ -67,7 +72,7 @@ export class Projector {
   constructor(private readonly options: ProjectorOptions) {
     this.batchSize = options.batchSize ?? 1_000;
     this.batchWindowMs = options.batchWindowMs ?? 50;
-    this.logger = options.logger ?? silentLogger;
+    this.logger = options.logger ?? stderrLogger;
   }
 
   get name(): string {
