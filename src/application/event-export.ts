@@ -52,7 +52,7 @@ export async function exportEvents(store: EventStore, organizationId: string, fo
         ? `${CSV_COLUMNS.map((column) => csvField(fields[column])).join(',')}\n`
         : `${JSON.stringify({ ...fields, data: entry.event.data, metadata: entry.recorded.metadata })}\n`;
     exported += 1;
-    if (buffer.length > 64 * 1024) {
+    if (buffer.length > 16 * 1024) {
       await write(buffer);
       buffer = '';
     }

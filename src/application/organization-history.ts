@@ -10,7 +10,7 @@ export interface HistoryEntry {
   readonly event: OrganizationEvent;
 }
 
-const PAGE = 1_000;
+const PAGE = 100;
 
 export async function* organizationHistory(store: EventStore, organizationId: string): AsyncGenerator<HistoryEntry> {
   let fromRevision = 0n;

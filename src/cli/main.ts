@@ -2,17 +2,24 @@
 // `tally`: one binary for Tally's processes and its operator tools.
 import { Command } from 'commander';
 import { ConfigurationError } from '../infrastructure/config/environment';
-import { runProjector } from './commands/projector';
-import { runReplay } from './commands/replay';
-import { runAudit } from './commands/audit';
-import { runExport } from './commands/export';
-import { runUsageAsOf } from './commands/usage-as-of';
 
 /** Errors are one clear line on stderr and exit status 2 (78 for configuration); 1 means an audit found differences. */
 function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`tally: ${message}\n`);
   process.exit(error instanceof ConfigurationError ? 78 : 2);
+}
+
+// Commands load their modules on use: `tally export` should not pay for the MongoDB driver or Temporal.
+const commandModules = {
+  projector: () => import('./commands/projector.js'),
+  replay: () => import('./commands/replay.js'),
+  audit: () => import('./commands/audit.js'),
+  export: () => import('./commands/export.js'),
+  'usage-as-of': () => import('./commands/usage-as-of.js'),
+};
+function load<K extends keyof typeof commandModules>(name: K): ReturnType<(typeof commandModules)[K]> {
+  return commandModules[name]() as ReturnType<(typeof commandModules)[K]>;
 }
 
 const program = new Command()
@@ -23,7 +30,7 @@ const program = new Command()
 program
   .command('projector')
   .description('keep the MongoDB read models current from the event log (stops cleanly on SIGINT/SIGTERM)')
-  .action(() => runProjector());
+  .action(() => load('projector').then((m) => m.runProjector()));
 
 program
   .command('replay')
@@ -31,7 +38,7 @@ program
   .option('--projection <name>', 'rebuild one projection only', 'usage')
   .option('--restart', 'start over even if an interrupted replay could be resumed')
   .option('--batch-size <events>', 'events per batch', (value) => positiveInteger(value, '--batch-size'), 5_000)
-  .action((options: { projection: string; restart?: boolean; batchSize: number }) => runReplay(options));
+  .action((options: { projection: string; restart?: boolean; batchSize: number }) => load('replay').then((m) => m.runReplay(options)));
 
 program
   .command('audit')
@@ -39,7 +46,7 @@ program
   .requiredOption('--org <organizationId>', 'the organization')
   .requiredOption('--period <yyyy-mm>', 'the billing period, by the month it starts in, e.g. 2026-11')
   .option('--json', 'print the audit as JSON')
-  .action((options: { org: string; period: string; json?: boolean }) => runAudit(options));
+  .action((options: { org: string; period: string; json?: boolean }) => load('audit').then((m) => m.runAudit(options)));
 
 program
   .command('usage')
@@ -47,7 +54,7 @@ program
   .requiredOption('--org <organizationId>', 'the organization')
   .requiredOption('--as-of <instant>', 'ISO-8601 instant, e.g. 2026-11-15T12:00:00Z')
   .option('--json', 'print as JSON')
-  .action((options: { org: string; asOf: string; json?: boolean }) => runUsageAsOf(options));
+  .action((options: { org: string; asOf: string; json?: boolean }) => load('usage-as-of').then((m) => m.runUsageAsOf(options)));
 
 program
   .command('export')
@@ -57,7 +64,7 @@ program
   .option('--to <instant>', 'only events recorded before this instant')
   .option('--format <format>', 'ndjson or csv', 'ndjson')
   .option('--output <file>', 'write to a file instead of stdout')
-  .action((options: { org: string; from?: string; to?: string; format: string; output?: string }) => runExport(options));
+  .action((options: { org: string; from?: string; to?: string; format: string; output?: string }) => load('export').then((m) => m.runExport(options)));
 
 function positiveInteger(value: string, flag: string): number {
   const parsed = Number(value);

@@ -34,7 +34,7 @@ export function formatAudit(audit: PeriodAudit): string {
 
 export async function runAudit(options: { org: string; period: string; json?: boolean }): Promise<void> {
   const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape));
-  const { store } = openEventStore(config);
+  const { store } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
   try {
     const audit = await auditPeriod(store, new MongoUsageReadModels(mongo.db), options.org, options.period);

@@ -16,7 +16,7 @@ function writerFor(stream: NodeJS.WritableStream | WriteStream) {
 export async function runExport(options: { org: string; from?: string; to?: string; format: string; output?: string }): Promise<void> {
   if (options.format !== 'ndjson' && options.format !== 'csv') throw new Error(`--format must be ndjson or csv, got "${options.format}"`);
   const range = { from: options.from ? parseAsOf(options.from) : undefined, to: options.to ? parseAsOf(options.to) : undefined };
-  const { store } = openEventStore(readEnvironment(eventStoreSettings));
+  const { store } = openEventStore(readEnvironment(eventStoreSettings), 'reader');
   const destination = options.output ? createWriteStream(options.output) : process.stdout;
   try {
     const exported = await exportEvents(store, options.org, options.format as ExportFormat, range, writerFor(destination));

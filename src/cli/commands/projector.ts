@@ -14,7 +14,7 @@ const LAG_LOG_INTERVAL_MS = 10_000;
 export async function runProjector(): Promise<void> {
   const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape).extend(projectorSettings.shape).extend(loggingSettings.shape));
   const logger = createLogger(config.LOG_LEVEL, 'tally-projector');
-  const { store, description } = openEventStore(config);
+  const { store, description } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
   const projector = new Projector({
     store,

@@ -49,7 +49,7 @@ export async function runReplay(options: ReplayOptions): Promise<void> {
     throw new Error(`unknown projection "${projection}"; known: ${PROJECTIONS.join(', ')}`);
   }
   const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape));
-  const { store } = openEventStore(config);
+  const { store } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
   try {
     const head = (await store.headPosition()) ?? 0n;

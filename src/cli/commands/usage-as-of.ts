@@ -5,7 +5,7 @@ import { openEventStore } from '../../infrastructure/eventstore/open-event-store
 
 export async function runUsageAsOf(options: { org: string; asOf: string; json?: boolean }): Promise<void> {
   const asOf = parseAsOf(options.asOf);
-  const { store } = openEventStore(readEnvironment(eventStoreSettings));
+  const { store } = openEventStore(readEnvironment(eventStoreSettings), 'reader');
   try {
     const usage = await usageAsOf(store, options.org, asOf);
     if (options.json) {

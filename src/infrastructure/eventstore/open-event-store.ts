@@ -11,10 +11,12 @@ export interface EventStoreChoice {
   readonly TALLY_EVENT_STORE_PATH: string;
 }
 
-export function openEventStore(settings: EventStoreChoice): { store: EventStore; description: string } {
+/** `reader`: the process only reads the log once through (export, audit, replay), so a small page cache is enough. */
+export function openEventStore(settings: EventStoreChoice, usage: 'writer' | 'reader' = 'writer'): { store: EventStore; description: string } {
   if (settings.EVENTSTORE_CONNECTION_STRING) {
     return { store: EsdbEventStore.connect(settings.EVENTSTORE_CONNECTION_STRING), description: 'EventStoreDB' };
   }
   mkdirSync(dirname(settings.TALLY_EVENT_STORE_PATH), { recursive: true });
-  return { store: SqliteEventStore.open(settings.TALLY_EVENT_STORE_PATH), description: `SQLite at ${settings.TALLY_EVENT_STORE_PATH}` };
+  const store = SqliteEventStore.open(settings.TALLY_EVENT_STORE_PATH, usage === 'reader' ? { cacheSizeKib: 4_096 } : {});
+  return { store, description: `SQLite at ${settings.TALLY_EVENT_STORE_PATH}` };
 }

@@ -35,6 +35,8 @@ export interface SqliteEventStoreOptions {
   readonly busyTimeoutMs?: number;
   /** Events read per catch-up batch by subscriptions. Default 1000. */
   readonly subscriptionBatchSize?: number;
+  /** SQLite page cache in KiB. Default 64 MiB, sized for appends; one-pass readers (export, audit) need far less. */
+  readonly cacheSizeKib?: number;
 }
 
 // SQLite says "no limit" with a negative LIMIT.
@@ -74,7 +76,7 @@ export class SqliteEventStore implements EventStore {
   static open(path: string, options: SqliteEventStoreOptions = {}): SqliteEventStore {
     let db: Database.Database;
     try {
-      db = openEventStoreDatabase(path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+      db = openEventStoreDatabase(path, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cacheSizeKib: options.cacheSizeKib });
     } catch (error) {
       throw toStoreError(error, `cannot open the SQLite event store at ${path}`);
     }

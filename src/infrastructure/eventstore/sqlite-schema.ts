@@ -8,12 +8,16 @@ const SCHEMA_VERSION = 1;
 export interface SqliteOpenOptions {
   /** How long a connection waits for another one's write lock before failing (ms). */
   readonly busyTimeoutMs: number;
+  /** Page cache of this connection in KiB; readers that scan the log once need little. */
+  readonly cacheSizeKib?: number;
 }
+
+export const WRITER_CACHE_KIB = 65_536;
 
 export function openEventStoreDatabase(path: string, options: SqliteOpenOptions): Database.Database {
   const db = new Database(path, { timeout: options.busyTimeoutMs });
   try {
-    applyPragmas(db);
+    applyPragmas(db, options.cacheSizeKib ?? WRITER_CACHE_KIB);
     migrate(db);
     return db;
   } catch (error) {
@@ -22,7 +26,7 @@ export function openEventStoreDatabase(path: string, options: SqliteOpenOptions)
   }
 }
 
-function applyPragmas(db: Database.Database): void {
+function applyPragmas(db: Database.Database, cacheSizeKib: number): void {
   // WAL lets other processes (projectors, audits) read while this one appends.
   db.pragma('journal_mode = WAL');
   // FULL: the WAL is fsynced at every commit, so an acknowledged append survives
@@ -30,7 +34,7 @@ function applyPragmas(db: Database.Database): void {
   db.pragma('synchronous = FULL');
   // A larger page cache keeps the event-id and stream indexes hot during bulk
   // appends (negative = KiB). Speed without any durability cost.
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${Math.max(256, Math.floor(cacheSizeKib))}`);
   db.pragma('temp_store = MEMORY');
   // Checkpoint every ~40 MiB of WAL instead of ~4 MiB: a page rewritten by many
   // appends is copied into the database once, not each time. Every commit is
