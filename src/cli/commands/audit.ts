@@ -11,7 +11,7 @@ export function formatAudit(audit: PeriodAudit): string {
   const lines = [
     `Audit of ${audit.organizationId}, period ${audit.period} (${audit.billingPeriod.start} – ${audit.billingPeriod.end})${audit.closedAt ? `, closed ${audit.closedAt}` : ', open'}`,
     '',
-    ['feature', 'events', 'duplicates', 'corrections', 'quantity', 'included', 'overage', 'amount', 'stripe'].map((h) => h.padEnd(12)).join(''),
+    ['feature', 'events', 'duplicates', 'corrections', 'quantity', 'included', 'overage', 'amount', 'stripe'].map((h) => h.padEnd(12)).join('').trimEnd(),
   ];
   for (const f of audit.features) {
     const stripe = f.reportedToStripe ? `meter ${f.reportedToStripe.quantity}` : f.invoiced ? `invoiced ${f.invoiced.amount}` : '-';
