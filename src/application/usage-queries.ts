@@ -8,7 +8,8 @@ import { toMajorString, zero } from '../domain/money';
 import { effectiveQuota, findFeature, type ActiveOrganization } from '../domain/organization';
 import { statementForPeriod, type FeatureLine } from '../domain/period-statement';
 import { quotaWindowAt } from '../domain/periods';
-import type { QuotaEnforcement } from '../domain/quota';
+import type { OrganizationSettings } from '../domain/organization-settings';
+import type { Quota, QuotaEnforcement } from '../domain/quota';
 import { EMPTY_WINDOW_TOTAL, mergeTotals } from '../domain/usage-aggregation';
 import { forecastPeriod } from '../domain/usage-forecast';
 import { openPeriodAt, toIntervalRecord } from '../domain/usage-placement';
@@ -103,6 +104,14 @@ export interface CostEstimate {
   readonly currency: string | null;
   readonly totals: readonly CurrencyTotal[];
   readonly features: readonly FeatureEstimate[];
+  readonly freshness: Freshness;
+}
+
+/** An organization's settings, own features and configured quotas, as the read models hold them. */
+export interface OrganizationView extends OrganizationSettings {
+  readonly organizationId: string;
+  readonly customFeatures: readonly { key: string; displayName: string; unit: string; aggregation: string }[];
+  readonly quotas: readonly Omit<Quota, 'configured'>[];
   readonly freshness: Freshness;
 }
 
@@ -233,6 +242,18 @@ export class UsageQueries {
       currency: totals.length === 1 ? totals[0].currency : null,
       totals,
       features,
+      freshness,
+    };
+  }
+
+  async getOrganization(organizationId: string, options: ReadOptions = {}): Promise<OrganizationView> {
+    const freshness = await this.freshness(options.waitForPosition);
+    const { settings, customFeatures, quotas } = await this.organization(organizationId);
+    return {
+      organizationId,
+      ...settings,
+      customFeatures: Object.values(customFeatures).map(({ key, displayName, unit, aggregation }) => ({ key, displayName, unit, aggregation })),
+      quotas: Object.values(quotas).map(({ configured: _configured, ...quota }) => quota),
       freshness,
     };
   }
