@@ -1,0 +1,46 @@
+// Listening and stopping: binds the app to a host and port (0 picks a free
+// one) and closes gracefully — stop accepting, let requests in flight finish
+// (their events are durable once answered), then drop idle keep-alive sockets,
+// and after a deadline drop whatever is left.
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export interface RunningApiServer {
+  readonly server: Server;
+  /** e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  close(deadlineMs?: number): Promise<void>;
+}
+
+export async function listen(app: Express, host: string, port: number): Promise<RunningApiServer> {
+  const server = createServer(app);
+  // Above the SDK's and common load balancers' idle timeouts, so a pooled connection is not cut mid-request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const printableHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${printableHost}:${address.port}`,
+    close: (deadlineMs = 10_000) => closeGracefully(server, deadlineMs),
+  };
+}
+
+async function closeGracefully(server: Server, deadlineMs: number): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => server.closeAllConnections(), deadlineMs);
+  // Connections that finish a request while closing become idle; sweep them until the server is closed.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  try {
+    await closed;
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(sweep);
+  }
+}

@@ -1,0 +1,74 @@
+// Schemas shared by many routes: identifiers, positions, freshness, the
+// write result and the problem document. Each schema validates requests and
+// describes them in the OpenAPI document, so the two cannot drift apart.
+import { z } from 'zod';
+import { FEATURE_KEY_PATTERN } from '../../../domain/catalogue';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../../domain/usage-identity';
+
+/** Safe in a URL path segment and a stream name; starts with a letter or digit so "." and ".." are impossible. */
+export const ORGANIZATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export const organizationId = z
+  .string()
+  .regex(ORGANIZATION_ID_PATTERN, 'must be 1 to 128 characters of letters, digits, "_", "." and "-", starting with a letter or digit')
+  .meta({ description: 'The organization billed for the usage', example: 'org_123' });
+
+// Built-in and custom feature keys share one shape, which also keeps names such
+// as "constructor" or "__proto__" away from the lookups behind them.
+export const featureKey = z
+  .string()
+  .regex(FEATURE_KEY_PATTERN, 'must be 2 to 64 characters of A-Z, 0-9 and _, starting with a letter (e.g. "OCR_SCAN")')
+  .meta({ description: 'A built-in feature (e.g. OCR_SCAN) or one the organization defined', example: 'OCR_SCAN' });
+
+export const idempotencyKey = z
+  .string()
+  .min(1)
+  .max(MAX_IDEMPOTENCY_KEY_LENGTH)
+  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+  .meta({ description: 'Sending the same key again is acknowledged as a duplicate and never counted twice', example: 'scan-2026-11-15-0001' });
+
+/** An ISO-8601 instant with a zone; the domain checks the calendar and the allowed skew. */
+export const instant = z.string().min(1).max(40).meta({ description: 'ISO-8601 instant with a time zone', example: '2026-11-15T10:00:00Z' });
+
+export const position = z.string().regex(/^\d{1,30}$/, 'must be a position returned by a write (digits)');
+
+export const readQuery = z.strictObject({
+  waitForPosition: position
+    .optional()
+    .meta({ description: "Wait (bounded) until the read models include this write position, e.g. a write's `position`", example: '42' }),
+});
+
+export const billingPeriod = z.object({ start: z.string(), end: z.string() }).meta({ id: 'BillingPeriod' });
+
+export const freshness = z
+  .object({
+    position: z.string().nullable(),
+    caughtUpAt: z.string().nullable(),
+    ageMs: z.number().nullable(),
+    includesRequestedPosition: z.boolean(),
+  })
+  .meta({ id: 'Freshness', description: 'How current the read models behind an answer are' });
+
+export const writeResult = z
+  .object({
+    changed: z.boolean().meta({ description: 'False when the same configuration was sent again' }),
+    position: z.string().nullable().meta({ description: 'Pass to a read as `waitForPosition` to read this write' }),
+  })
+  .meta({ id: 'WriteResult' });
+
+export const currencyTotal = z
+  .object({ currency: z.string(), overageAmount: z.number(), overageAmountDecimal: z.string() })
+  .meta({ id: 'CurrencyTotal' });
+
+export const problem = z
+  .object({
+    type: z.string().meta({ example: 'https://tally.dev/problems/validation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ path: z.string().meta({ example: 'items[3].quantity' }), message: z.string() })).optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const organizationPathParams = z.strictObject({ orgId: organizationId });
+export const featurePathParams = z.strictObject({ orgId: organizationId, feature: featureKey });

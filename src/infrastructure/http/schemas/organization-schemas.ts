@@ -1,0 +1,93 @@
+// Request and answer schemas of the organization routes: settings (currency,
+// calendar, grace period, Stripe), custom features and API keys.
+import { z } from 'zod';
+import { AGGREGATIONS } from '../../../domain/catalogue';
+import { STRIPE_BILLING_MODES } from '../../../domain/organization-settings';
+import { featureKey, freshness, organizationId } from './common-schemas';
+import { pricingModel } from './quota-schemas';
+
+const settingsFields = {
+  name: z.string().min(1).max(200).meta({ example: 'Acme GmbH' }),
+  currency: z.string().min(3).max(3).meta({ description: 'ISO 4217 code of quotas configured without one', example: 'EUR' }),
+  timeZone: z.string().min(1).max(64).meta({ description: 'IANA zone the billing periods follow', example: 'Europe/Berlin' }),
+  billingAnchorDay: z.number().int().meta({ description: 'Day of the month a billing period starts (1-31)', example: 1 }),
+  gracePeriodMinutes: z.number().int().meta({ description: 'How long after a period ends late usage still counts there', example: 60 }),
+  stripeCustomerId: z.string().max(255).nullable().meta({ example: 'cus_123' }),
+  stripeBillingMode: z.enum(STRIPE_BILLING_MODES as readonly ['meter', 'invoice']).meta({ description: 'Bill through a Stripe meter or through invoice items' }),
+};
+
+const optionalSettings = z.strictObject(settingsFields).partial();
+
+export const createOrganizationBody = optionalSettings
+  .extend({ organizationId })
+  .meta({
+    id: 'CreateOrganizationRequest',
+    description: 'Unset settings take the defaults: EUR, UTC, anchor day 1, 60 minutes of grace, Stripe meters',
+    example: { organizationId: 'org_123', name: 'Acme GmbH', currency: 'EUR', timeZone: 'Europe/Berlin' },
+  });
+
+export const updateOrganizationBody = optionalSettings.meta({
+  id: 'UpdateOrganizationRequest',
+  description: 'Only the settings given change; timeZone and billingAnchorDay are fixed once usage was recorded',
+  example: { gracePeriodMinutes: 120, stripeCustomerId: 'cus_123' },
+});
+
+export const createdOrganization = z
+  .object({ organizationId: z.string(), changed: z.boolean(), position: z.string().nullable() })
+  .meta({ id: 'CreatedOrganization' });
+
+export const organizationView = z
+  .object({
+    organizationId: z.string(),
+    ...settingsFields,
+    stripeCustomerId: z.string().nullable(),
+    customFeatures: z.array(z.object({ key: z.string(), displayName: z.string(), unit: z.string(), aggregation: z.string() })),
+    quotas: z.array(
+      z.object({
+        feature: z.string(),
+        includedQuantity: z.number(),
+        pricing: pricingModel,
+        currency: z.string(),
+        resetPeriod: z.string(),
+        enforcement: z.enum(['soft', 'hard']),
+      }),
+    ),
+    freshness,
+  })
+  .meta({ id: 'Organization' });
+
+export const customFeatureBody = z
+  .strictObject({
+    key: featureKey.meta({ example: 'VIDEO_MINUTE' }),
+    displayName: z.string().min(1).max(100).meta({ example: 'Video minutes' }),
+    unit: z.string().min(1).max(32).meta({ example: 'minute' }),
+    aggregation: z
+      .enum(AGGREGATIONS as readonly ['sum', 'max', 'latest'])
+      .optional()
+      .meta({ description: '"sum" adds events (default); "max" and "latest" treat them as readings' }),
+  })
+  .meta({ id: 'DefineCustomFeatureRequest', example: { key: 'VIDEO_MINUTE', displayName: 'Video minutes', unit: 'minute' } });
+
+export const issueApiKeyBody = z
+  .strictObject({ label: z.string().min(1).max(100).optional().meta({ example: 'production backend' }) })
+  .meta({ id: 'IssueApiKeyRequest', example: { label: 'production backend' } });
+
+export const issuedApiKey = z
+  .object({
+    keyId: z.string(),
+    organizationId: z.string(),
+    apiKey: z.string().meta({ description: 'Shown this once; Tally keeps only its hash' }),
+    label: z.string().nullable(),
+    issuedAt: z.string(),
+    position: z.string(),
+  })
+  .meta({ id: 'IssuedApiKey' });
+
+export const apiKeyPathParams = z.strictObject({
+  orgId: organizationId,
+  keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be the 16 hex digits of a key id'),
+});
+
+export const revokedApiKey = z
+  .object({ keyId: z.string(), organizationId: z.string(), revokedAt: z.string(), changed: z.boolean() })
+  .meta({ id: 'RevokedApiKey' });

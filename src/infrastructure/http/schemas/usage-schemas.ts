@@ -1,0 +1,171 @@
+// Request and answer schemas of the usage routes: the seed's track body, the
+// bulk body, and the four reads (current usage, quota check, history, estimate).
+import { z } from 'zod';
+import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
+import { MAX_HISTORY_LIMIT } from '../../../application/usage-queries';
+import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery } from './common-schemas';
+
+const usageItemFields = {
+  feature: featureKey,
+  quantity: z.number().int().optional().meta({ description: 'Defaults to 1', example: 1 }),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: `Free-form JSON object, at most ${MAX_METADATA_BYTES} bytes`, example: { fileSize: 1024000, documentType: 'receipt' } }),
+  userId: z.string().min(1).max(200).optional().meta({ example: 'user_456' }),
+  idempotencyKey: idempotencyKey.optional(),
+  timestamp: instant.optional().meta({ description: 'When the usage happened; absent means when it arrives' }),
+};
+
+export const trackUsageBody = z.strictObject({ organizationId, ...usageItemFields }).meta({
+  id: 'TrackUsageRequest',
+  example: { organizationId: 'org_123', feature: 'OCR_SCAN', quantity: 1, metadata: { fileSize: 1024000, documentType: 'receipt' } },
+});
+
+export const bulkUsageItem = z.strictObject(usageItemFields).meta({ id: 'BulkUsageItem' });
+
+export const trackBulkUsageBody = z
+  .strictObject({ organizationId, items: z.array(bulkUsageItem).min(1).max(MAX_BULK_ITEMS) })
+  .meta({
+    id: 'TrackBulkUsageRequest',
+    description: 'Accepted whole or not at all; a refused item is named in errors[].path, e.g. items[3].quantity',
+    example: { organizationId: 'org_123', items: [{ feature: 'EMAIL_SENT', quantity: 5 }, { feature: 'PDF_EXPORT', quantity: 2 }] },
+  });
+
+const trackedUsageFields = {
+  idempotencyKey: z.string(),
+  duplicate: z.boolean().meta({ description: 'True when the key was accepted before: acknowledged, not counted again' }),
+  countedAs: z.enum(['usage', 'correction']).nullable(),
+  billingPeriod: billingPeriod.nullable(),
+};
+
+export const trackUsageResult = z.object({ ...trackedUsageFields, position: z.string().nullable() }).meta({ id: 'TrackUsageResult' });
+
+export const trackBulkUsageResult = z
+  .object({
+    accepted: z.number().int(),
+    duplicates: z.number().int(),
+    items: z.array(z.object(trackedUsageFields)),
+    position: z.string().nullable(),
+  })
+  .meta({ id: 'TrackBulkUsageResult' });
+
+export const currentUsageQuery = readQuery.extend({
+  features: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]{1,63}(,[A-Z][A-Z0-9_]{1,63}){0,49}$/, 'must be up to 50 comma-separated feature keys, e.g. OCR_SCAN,API_CALL')
+    .optional()
+    .meta({ description: 'Only these features, comma-separated', example: 'OCR_SCAN,API_CALL' }),
+});
+
+export const historyQuery = readQuery.extend({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_HISTORY_LIMIT)
+    .optional()
+    .meta({ description: 'How many closed periods, newest first (default 12)', example: 12 }),
+});
+
+const featureUsage = z
+  .object({
+    feature: z.string(),
+    displayName: z.string(),
+    unit: z.string(),
+    aggregation: z.string(),
+    resetPeriod: z.string(),
+    totalQuantity: z.number(),
+    includedQuantity: z.number(),
+    overageQuantity: z.number(),
+    overageAmount: z.number(),
+    overageAmountDecimal: z.string(),
+    currency: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+  })
+  .meta({ id: 'FeatureUsage' });
+
+export const currentUsage = z
+  .object({
+    organizationId: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    totalOverageAmount: z.number().nullable(),
+    currency: z.string().nullable(),
+    totals: z.array(currencyTotal),
+    features: z.array(featureUsage),
+    freshness,
+  })
+  .meta({ id: 'CurrentUsage' });
+
+export const quotaCheck = z
+  .object({
+    organizationId: z.string(),
+    feature: z.string(),
+    hasQuota: z.boolean().meta({ description: 'False only for a hard quota that is used up' }),
+    withinIncluded: z.boolean(),
+    used: z.number(),
+    included: z.number(),
+    remaining: z.number(),
+    enforcement: z.enum(['soft', 'hard']),
+    resetPeriod: z.string(),
+    windowStart: z.string(),
+    windowEnd: z.string(),
+    freshness,
+  })
+  .meta({ id: 'QuotaCheck' });
+
+export const usageHistory = z
+  .object({
+    organizationId: z.string(),
+    periods: z.array(
+      z.object({
+        periodStart: z.string(),
+        periodEnd: z.string(),
+        closedAt: z.string(),
+        totalOverageAmount: z.number().nullable(),
+        totals: z.array(currencyTotal),
+        features: z.array(
+          z.object({
+            feature: z.string(),
+            totalQuantity: z.number(),
+            includedQuantity: z.number(),
+            overageQuantity: z.number(),
+            overageAmount: z.number(),
+            overageAmountDecimal: z.string(),
+            currency: z.string(),
+            events: z.number(),
+            corrections: z.number(),
+          }),
+        ),
+      }),
+    ),
+    freshness,
+  })
+  .meta({ id: 'UsageHistory' });
+
+export const costEstimate = z
+  .object({
+    organizationId: z.string(),
+    periodStart: z.string(),
+    periodEnd: z.string(),
+    method: z.string(),
+    estimatedAmount: z.number().nullable(),
+    currentAmount: z.number().nullable(),
+    currency: z.string().nullable(),
+    totals: z.array(currencyTotal),
+    features: z.array(
+      z.object({
+        feature: z.string(),
+        currentQuantity: z.number(),
+        projectedQuantity: z.number(),
+        dailyRate: z.number().nullable(),
+        estimatedAmount: z.number(),
+        estimatedAmountDecimal: z.string(),
+        currency: z.string(),
+      }),
+    ),
+    freshness,
+  })
+  .meta({ id: 'CostEstimate' });
