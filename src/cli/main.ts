@@ -12,6 +12,7 @@ function fail(error: unknown): never {
 
 // Commands load their modules on use: `tally export` should not pay for the MongoDB driver or Temporal.
 const commandModules = {
+  serve: () => import('./commands/serve.js'),
   projector: () => import('./commands/projector.js'),
   replay: () => import('./commands/replay.js'),
   audit: () => import('./commands/audit.js'),
@@ -26,6 +27,12 @@ const program = new Command()
   .name('tally')
   .description('Usage-based billing: exact metering, quotas, Stripe reporting and replayable audits')
   .showHelpAfterError();
+
+program
+  .command('serve')
+  .description('run the HTTP API (configured from the environment; stops gracefully on SIGINT/SIGTERM)')
+  .option('--embedded-projector', 'also keep the read models current in this process (same as TALLY_EMBEDDED_PROJECTOR=true)')
+  .action((options: { embeddedProjector?: boolean }) => load('serve').then((m) => m.runServe(options)));
 
 program
   .command('projector')

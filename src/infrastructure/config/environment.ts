@@ -44,6 +44,11 @@ export const apiSettings = z.object({
   TALLY_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 5mb').default('5mb'),
 });
 
+/** `tally serve` only: also run the projector in the API process (one process for a demo; production runs `tally projector`). */
+export const embeddedProjectorSettings = z.object({
+  TALLY_EMBEDDED_PROJECTOR: z.enum(['true', 'false'], 'must be "true" or "false"').default('false').transform((value) => value === 'true'),
+});
+
 export const loggingSettings = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,0 +1,62 @@
+// Puts the API process together from its parts: the write side on the event
+// store, the queries on the MongoDB read models, API keys, readiness, metrics.
+// `tally serve`, the end-to-end tests and the benchmarks all build the app
+// here, so what is tested and measured is what runs.
+import { randomUUID } from 'node:crypto';
+import type { Db } from 'mongodb';
+import type { Express } from 'express';
+import { ApiKeys } from '../application/api-keys';
+import { OrganizationCommandHandler } from '../application/organization-command-handler';
+import { OrganizationDirectory } from '../application/organization-directory';
+import type { BillingWorkflows } from '../application/ports/billing-workflows';
+import type { Clock, IdGenerator } from '../application/ports/clock';
+import type { EventStore } from '../application/ports/event-store';
+import { UsageCommands } from '../application/usage-commands';
+import { UsageQueries } from '../application/usage-queries';
+import { createApp, type AppOptions } from '../infrastructure/http/create-app';
+import { createApiMetrics, type ApiMetrics } from '../infrastructure/http/http-metrics';
+import { storeAndMongoProbe } from '../infrastructure/http/readiness-probe';
+import type { Logger } from '../infrastructure/logging/logger';
+import { MongoUsageReadModels } from '../projections/mongo-usage-read-models';
+
+export const randomIds: IdGenerator = { newId: () => randomUUID() };
+
+export interface ApiParts {
+  readonly eventStore: EventStore;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly options: AppOptions;
+  readonly ids?: IdGenerator;
+  readonly workflows?: BillingWorkflows;
+  /** A fresh registry with Node's default metrics when absent. */
+  readonly metrics?: ApiMetrics;
+}
+
+export interface ComposedApi {
+  readonly app: Express;
+  readonly commands: UsageCommands;
+  readonly queries: UsageQueries;
+  readonly apiKeys: ApiKeys;
+  readonly metrics: ApiMetrics;
+}
+
+export function composeApi(parts: ApiParts): ComposedApi {
+  const commands = new UsageCommands(new OrganizationCommandHandler(parts.eventStore, parts.clock), parts.ids ?? randomIds);
+  const queries = new UsageQueries(new MongoUsageReadModels(parts.db), parts.clock);
+  const organizations = new OrganizationDirectory(parts.eventStore);
+  const apiKeys = new ApiKeys(parts.eventStore, organizations, parts.clock);
+  const metrics = parts.metrics ?? createApiMetrics();
+  const app = createApp({
+    commands,
+    queries,
+    apiKeys,
+    organizations,
+    readiness: storeAndMongoProbe(parts.eventStore, parts.db),
+    metrics,
+    workflows: parts.workflows,
+    logger: parts.logger,
+    options: parts.options,
+  });
+  return { app, commands, queries, apiKeys, metrics };
+}

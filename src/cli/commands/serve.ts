@@ -1,0 +1,83 @@
+// `tally serve`: the HTTP API. Configuration comes from the environment and is
+// validated before anything starts; SIGINT/SIGTERM stop it gracefully: no new
+// connections, requests in flight answered, then the stores closed. The read
+// models are kept by `tally projector`; TALLY_EMBEDDED_PROJECTOR=true (or
+// --embedded-projector) runs one in this process instead, for a one-process demo.
+import { systemClock } from '../../application/ports/clock';
+import {
+  apiSettings,
+  embeddedProjectorSettings,
+  eventStoreSettings,
+  loggingSettings,
+  mongoSettings,
+  projectorSettings,
+  readEnvironment,
+} from '../../infrastructure/config/environment';
+import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
+import { listen } from '../../infrastructure/http/api-server';
+import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
+import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
+import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
+import { MongoUsageProjection } from '../../projections/mongo-usage-projection';
+import { Projector } from '../../projections/projector';
+import { composeApi } from '../api-composition';
+
+export interface ServeOptions {
+  readonly embeddedProjector?: boolean;
+}
+
+const serveSettings = apiSettings
+  .extend(eventStoreSettings.shape)
+  .extend(mongoSettings.shape)
+  .extend(loggingSettings.shape)
+  .extend(projectorSettings.shape)
+  .extend(embeddedProjectorSettings.shape);
+
+export async function runServe(options: ServeOptions = {}): Promise<void> {
+  const config = readEnvironment(serveSettings);
+  const logger = createLogger(config.LOG_LEVEL, 'tally-api');
+  const { store, description } = openEventStore(config);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+
+  // The billing-workflow routes answer 503 until a BillingWorkflows adapter is passed here.
+  const { app } = composeApi({
+    eventStore: store,
+    db: mongo.db,
+    clock: systemClock,
+    logger,
+    options: { adminKey: config.TALLY_ADMIN_KEY, rateLimitPerSecond: config.TALLY_RATE_LIMIT_PER_SECOND, bodyLimit: config.TALLY_BODY_LIMIT },
+  });
+
+  const projector =
+    options.embeddedProjector || config.TALLY_EMBEDDED_PROJECTOR
+      ? new Projector({
+          store,
+          checkpoints: new MongoCheckpointStore(mongo.db, config.PROJECTOR_LEASE_MS),
+          projection: new MongoUsageProjection(mongo.db),
+          clock: systemClock,
+          batchSize: config.PROJECTOR_BATCH_SIZE,
+          batchWindowMs: config.PROJECTOR_BATCH_WINDOW_MS,
+          logger: fieldLogger(logger),
+        })
+      : null;
+  const projecting = projector?.run().catch((error: unknown) => logger.error({ err: error }, 'embedded projector stopped'));
+
+  const server = await listen(app, config.HOST, config.PORT);
+  logger.info({ url: server.url, eventStore: description, database: config.MONGODB_DATABASE, embeddedProjector: projector !== null }, 'API listening');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'stopping: answering requests in flight');
+      resolve();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+
+  await server.close();
+  projector?.stop();
+  await projecting;
+  await mongo.close();
+  await store.close();
+  logger.info('API stopped');
+}
