@@ -12,10 +12,11 @@ endif
 
 JEST := npx --no-install jest
 
-.PHONY: help install tools stack-up stack-down stack-status lint typecheck test test-unit test-contract test-int test-e2e demo bench
+.PHONY: help install tools stack-up stack-down stack-status lint typecheck test test-unit test-contract test-int test-e2e demo demo-down bench
 
 help:
-	@echo "make demo          start the local stack (and Tally with demo data)"
+	@echo "make demo          start the local stack and Tally (API, projector, worker) with demo data"
+	@echo "make demo-down     stop the demo's processes and the local stack"
 	@echo "make test          install what is missing, then lint, type-check and run every test group"
 	@echo "make stack-up|stack-down|stack-status"
 	@echo "make test-unit|test-contract|test-int|test-e2e"
@@ -59,7 +60,9 @@ test-int: install tools
 test-e2e: install tools
 	$(JEST) --selectProjects e2e
 
-demo: stack-up
-	@echo
-	@echo "Tally's local stack is up:"
-	@scripts/stack.sh status
+demo: install
+	@scripts/demo.sh
+
+demo-down:
+	@scripts/demo.sh down
+	@scripts/stack.sh down

@@ -1,0 +1,76 @@
+// Demo data for `make demo`: an organization in Berlin with three quotas and a
+// week of usage, through the public API and SDK. Safe to run again: the usage
+// carries fixed idempotency keys, so a second run is answered as duplicates.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageMeteringClient } from '../src/sdk';
+
+const url = process.env.TALLY_URL ?? 'http://127.0.0.1:3000';
+const directory = process.env.TALLY_DEMO_DIR ?? '.data/demo';
+const adminKey = readFileSync(join(directory, 'admin.key'), 'utf8').trim();
+const ORG = 'org_demo';
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function main(): Promise<void> {
+  const created = await admin('POST', '/api/organizations', { organizationId: ORG, name: 'Demo Org', currency: 'EUR', timeZone: 'Europe/Berlin' });
+  if (created.status !== 201 && created.status !== 409) throw new Error(`creating ${ORG} failed: ${JSON.stringify(created.json)}`);
+  const keyFile = join(directory, 'org.key');
+  if (!existsSync(keyFile)) {
+    const issued = await admin('POST', `/api/organizations/${ORG}/api-keys`, { label: 'demo' });
+    if (issued.status !== 201) throw new Error(`issuing a key failed: ${JSON.stringify(issued.json)}`);
+    writeFileSync(keyFile, String(issued.json.apiKey), { mode: 0o600 });
+  }
+  const orgKey = readFileSync(keyFile, 'utf8').trim();
+  const client = new UsageMeteringClient({ baseUrl: url, apiKey: orgKey });
+  await client.configureQuota({ organizationId: ORG, feature: 'OCR_SCAN', includedQuantity: 100, pricePerUnit: 5, currency: 'EUR', resetPeriod: 'MONTHLY' });
+  await client.configureQuota({ organizationId: ORG, feature: 'API_CALL', includedQuantity: 10_000, pricePerUnit: '0.1' });
+  await client.configureQuota({ organizationId: ORG, feature: 'SMS_SENT', includedQuantity: 100, pricePerUnit: 10, resetPeriod: 'DAILY' });
+
+  // A week of usage with keys and timestamps fixed per day, so running the demo again the
+  // same day adds nothing: the repeats are answered as duplicates.
+  const today = Date.now();
+  const items = [];
+  for (let daysAgo = 6; daysAgo >= 0; daysAgo--) {
+    const day = new Date(today - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const at = `${day}T${daysAgo === 0 ? '00:00:00' : '09:00:00'}Z`;
+    items.push({ feature: 'OCR_SCAN', quantity: 18, timestamp: at, idempotencyKey: `demo-ocr-${day}` });
+    items.push({ feature: 'API_CALL', quantity: 2_100, timestamp: at, idempotencyKey: `demo-api-${day}` });
+    items.push({ feature: 'SMS_SENT', quantity: 80 + daysAgo * 10, timestamp: at, idempotencyKey: `demo-sms-${day}` });
+    items.push({ feature: 'STORAGE_GB', quantity: 3 + daysAgo, timestamp: at, idempotencyKey: `demo-gb-${day}` });
+  }
+  const tracked = await client.trackBulkUsage(ORG, items);
+  const usage = await client.getCurrentUsage({ organizationId: ORG, waitForPosition: tracked.position ?? undefined });
+
+  const curl = (args: string) => `curl -s ${args} -H 'Authorization: Bearer ${orgKey}'`;
+  console.log(`
+Tally is running.
+
+  API            ${url}   (OpenAPI: ${url}/openapi.json, metrics: ${url}/metrics)
+  Temporal UI    http://127.0.0.1:8233
+  admin key      ${adminKey}
+  demo org       ${ORG}
+  demo org key   ${orgKey}
+
+Demo data: ${tracked.accepted} usage events accepted, ${tracked.duplicates} duplicates ignored; overage so far ${usage.totalOverageAmount ?? '(several currencies)'} ${usage.currency ?? ''}.
+
+Try:
+  ${curl(`-X POST ${url}/api/usage/track -H 'Content-Type: application/json' -d '{"organizationId":"${ORG}","feature":"OCR_SCAN","quantity":1}'`)}
+  ${curl(`"${url}/api/usage/${ORG}?features=OCR_SCAN,SMS_SENT"`)}
+  ${curl(`${url}/api/usage/${ORG}/quota/OCR_SCAN`)}
+
+Stop with: make demo-down
+`);
+}
+
+main().catch((error) => {
+  console.error(`demo seed failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# `make demo`: the local stack, then Tally's API, projector and worker with a
+# demo organization, its quotas and some usage. Prints the API address, the
+# admin key, the demo org's key and ready-to-paste curl commands.
+# `make demo-down` (scripts/demo.sh down) stops the processes it started.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+demo="$root/.data/demo"
+port="${TALLY_DEMO_PORT:-3000}"
+processes=(serve projector worker)
+
+pid_alive() { [ -f "$demo/$1.pid" ] && kill -0 "$(cat "$demo/$1.pid")" 2>/dev/null; }
+
+down() {
+  local name pid
+  for name in "${processes[@]}"; do
+    if pid_alive "$name"; then
+      pid="$(cat "$demo/$name.pid")"
+      kill -TERM "$pid"
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" || true
+      echo "stopped tally $name (pid $pid)"
+    fi
+    rm -f "$demo/$name.pid"
+  done
+}
+
+if [ "${1:-up}" = down ]; then
+  down
+  exit 0
+fi
+
+"$root/scripts/stack.sh" up
+(cd "$root" && npm run --silent build)
+mkdir -p "$demo"
+[ -f "$demo/admin.key" ] || node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))" >"$demo/admin.key"
+
+# The stack's addresses, then Tally's own settings for the demo.
+set -a
+# shellcheck source=/dev/null
+source "$root/.data/stack.env"
+TALLY_EVENT_STORE_PATH="$demo/events.sqlite"
+MONGODB_DATABASE=tally_demo
+TALLY_ADMIN_KEY="$(cat "$demo/admin.key")"
+HOST=127.0.0.1
+PORT="$port"
+STRIPE_API_KEY=sk_test_123
+LOG_LEVEL=warn
+set +a
+
+for name in "${processes[@]}"; do
+  if pid_alive "$name"; then
+    echo "tally $name already running (pid $(cat "$demo/$name.pid"))"
+  else
+    setsid node "$root/dist/cli/main.js" "$name" >"$demo/$name.log" 2>&1 </dev/null &
+    echo $! >"$demo/$name.pid"
+    echo "started tally $name (pid $!, log $demo/$name.log)"
+  fi
+done
+
+for _ in $(seq 1 150); do
+  curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
+  pid_alive serve || { echo "tally serve exited; last lines of its log:"; tail -n 20 "$demo/serve.log"; exit 1; }
+  sleep 0.2
+done
+
+TALLY_URL="http://127.0.0.1:$port" TALLY_DEMO_DIR="$demo" node --import tsx "$root/scripts/demo-seed.ts"
