@@ -22,7 +22,8 @@ import {
 import { AppendSignal } from './append-signal';
 import { assertValidAppend, assertValidMaxCount, assertValidStreamId } from './append-validation';
 import { PollingSubscription } from './polling-subscription';
-import { SqliteAppender } from './sqlite-appender';
+import { SqliteAppender, type AppendOutcome } from './sqlite-appender';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './sqlite-event-rows';
 import { openEventStoreDatabase } from './sqlite-schema';
 
@@ -51,6 +52,7 @@ export class SqliteEventStore implements EventStore {
   private closed = false;
 
   private readonly appender: SqliteAppender;
+  private readonly groupCommit: SqliteGroupCommit;
   private readonly selectAllAfter: Database.Statement<[GlobalPosition, number], EventRow>;
   private readonly selectStream: Database.Statement<[string, StreamRevision, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
@@ -62,6 +64,7 @@ export class SqliteEventStore implements EventStore {
     private readonly subscriptionBatchSize: number,
   ) {
     this.appender = new SqliteAppender(db);
+    this.groupCommit = new SqliteGroupCommit(db, this.appender, () => this.signal.notify());
     this.selectAllAfter = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     );
@@ -94,11 +97,16 @@ export class SqliteEventStore implements EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     assertValidAppend(streamId, events);
+    this.assertOpen('append');
     const recordedAt = this.clock().getTime();
-    const outcome = this.guard('append', () =>
-      this.appender.append(streamId, events, options.expectedRevision ?? 'any', recordedAt),
-    );
-    this.signal.notify();
+    // Concurrent appends share one transaction and one fsync (see sqlite-group-commit.ts); each is
+    // acknowledged only once that commit returned.
+    let outcome: AppendOutcome;
+    try {
+      outcome = await this.groupCommit.append(streamId, events, options.expectedRevision ?? 'any', recordedAt);
+    } catch (error) {
+      throw toStoreError(error, 'SQLite event store cannot append');
+    }
     return {
       nextExpectedRevision: BigInt(outcome.lastRevision),
       position: BigInt(outcome.lastPosition),
@@ -148,6 +156,8 @@ export class SqliteEventStore implements EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Appends already accepted are committed, not dropped, by closing.
+    this.groupCommit.commit();
     this.closed = true;
     // Stop subscriptions first: a stopped subscription never touches the db again.
     for (const subscription of [...this.subscriptions]) subscription.stop();
