@@ -6,7 +6,7 @@
 // in URLs and logs) and lets a presented key be found without scanning; the
 // secret is 256 random bits, so a plain SHA-256 is a sound hash for it (a slow
 // password hash protects guessable secrets, which these are not).
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../domain/domain-error';
 import { API_KEY_STREAM, encodeApiKeyEvent, type ApiKeyEvent } from './api-key-events';
 import { ApiKeyIndex } from './api-key-index';
@@ -43,10 +43,14 @@ export interface ApiKeysOptions {
 }
 
 const KEY_FORMAT = /^tally_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** Whether a presented secret has the shape of an organization key (says nothing about whether it is one). */
+export const looksLikeOrganizationKey = (presented: string): boolean => KEY_FORMAT.test(presented);
 export const KEY_ID_FORMAT = /^[0-9a-f]{16}$/;
 const MAX_CONFLICT_RETRIES = 5;
 
-const sha256 = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+// The one-shot hash: it runs on every request, and a Hash object per call costs more than the digest.
+const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 export class ApiKeys {
   private readonly index: ApiKeyIndex;

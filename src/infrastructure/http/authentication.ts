@@ -2,9 +2,9 @@
 // (one of its API keys), from `Authorization: Bearer <key>`. Keys are compared
 // in constant time; an unknown, revoked or malformed key gets the same 401 as a
 // missing one, so answers say nothing about which keys exist.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { ApiKeys } from '../../application/api-keys';
+import { looksLikeOrganizationKey, type ApiKeys } from '../../application/api-keys';
 import { HttpProblem } from './problem-details';
 
 export type Principal =
@@ -13,7 +13,7 @@ export type Principal =
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
 
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+const digest = (text: string): Buffer => hash('sha256', text, 'buffer');
 
 export class Authenticator {
   private readonly adminKeyDigest: Buffer;
@@ -22,6 +22,8 @@ export class Authenticator {
     adminKey: string,
     private readonly apiKeys: ApiKeys,
   ) {
+    // Tokens shaped like organization keys never reach the admin comparison, so the admin key must not be one.
+    if (looksLikeOrganizationKey(adminKey)) throw new RangeError('the admin key must not have the form of an organization API key');
     // Comparing digests keeps the comparison constant-time even when the lengths differ.
     this.adminKeyDigest = digest(adminKey);
   }
@@ -29,7 +31,10 @@ export class Authenticator {
   async identify(authorization: string | undefined): Promise<Principal | null> {
     const token = authorization === undefined ? undefined : BEARER.exec(authorization)?.[1];
     if (token === undefined) return null;
-    if (timingSafeEqual(digest(token), this.adminKeyDigest)) return { kind: 'admin', rateLimitKey: 'admin' };
+    // The shape is public, so choosing the comparison by it reveals nothing about either kind of key.
+    if (!looksLikeOrganizationKey(token)) {
+      return timingSafeEqual(digest(token), this.adminKeyDigest) ? { kind: 'admin', rateLimitKey: 'admin' } : null;
+    }
     const key = await this.apiKeys.authenticate(token);
     return key && { kind: 'organization', organizationId: key.organizationId, keyId: key.keyId, rateLimitKey: key.keyId };
   }

@@ -49,16 +49,24 @@ export function createApiMetrics(registry: Registry = new Registry(), options: {
 
 /** Express middleware; routes put their template in `res.locals.routeTemplate`. */
 export function requestMetrics(metrics: ApiMetrics) {
+  // One child per label set, found by a plain string key: prom-client would otherwise
+  // hash the label object twice on every request.
+  const children = new Map<string, { requests: { inc(): void }; duration: { observe(seconds: number): void } }>();
+  const childrenFor = (method: string, route: string, status: string) => {
+    const key = `${method} ${route} ${status}`;
+    let child = children.get(key);
+    if (!child) {
+      child = { requests: metrics.requests.labels(method, route, status), duration: metrics.requestDuration.labels(method, route, status) };
+      children.set(key, child);
+    }
+    return child;
+  };
   return (req: Request, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
-      const labels = {
-        method: req.method,
-        route: (res.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE,
-        status: String(res.statusCode),
-      };
-      metrics.requests.inc(labels);
-      metrics.requestDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+      const child = childrenFor(req.method, (res.locals.routeTemplate as string | undefined) ?? UNMATCHED_ROUTE, String(res.statusCode));
+      child.requests.inc();
+      child.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
   };
