@@ -53,6 +53,7 @@ export function composeApi(parts: ApiParts): ComposedApi {
     apiKeys,
     organizations,
     readiness: storeAndMongoProbe(parts.eventStore, parts.db),
+    clock: parts.clock,
     metrics,
     workflows: parts.workflows,
     logger: parts.logger,

@@ -18,6 +18,7 @@ const app = createApp({
   apiKeys: {} as ApiKeys,
   organizations: {} as OrganizationDirectory,
   readiness: { check: async () => ({ eventStore: 'up', mongodb: 'up' }) },
+  clock: { now: () => new Date() },
   metrics: createApiMetrics(new Registry(), { defaultMetrics: false }),
   logger: pino({ level: 'silent' }),
   options: { adminKey: 'a'.repeat(32) },

@@ -11,6 +11,7 @@ import {
   loggingSettings,
   mongoSettings,
   projectorSettings,
+  quotaCacheSettings,
   readEnvironment,
 } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
@@ -31,7 +32,8 @@ const serveSettings = apiSettings
   .extend(mongoSettings.shape)
   .extend(loggingSettings.shape)
   .extend(projectorSettings.shape)
-  .extend(embeddedProjectorSettings.shape);
+  .extend(embeddedProjectorSettings.shape)
+  .extend(quotaCacheSettings.shape);
 
 export async function runServe(options: ServeOptions = {}): Promise<void> {
   const config = readEnvironment(serveSettings);
@@ -45,7 +47,12 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
     db: mongo.db,
     clock: systemClock,
     logger,
-    options: { adminKey: config.TALLY_ADMIN_KEY, rateLimitPerSecond: config.TALLY_RATE_LIMIT_PER_SECOND, bodyLimit: config.TALLY_BODY_LIMIT },
+    options: {
+      adminKey: config.TALLY_ADMIN_KEY,
+      rateLimitPerSecond: config.TALLY_RATE_LIMIT_PER_SECOND,
+      bodyLimit: config.TALLY_BODY_LIMIT,
+      quotaCacheMs: config.TALLY_QUOTA_CACHE_MS,
+    },
   });
 
   const projector =

@@ -4,6 +4,7 @@
 // registered in the OpenAPI document, so the two cannot disagree.
 import type { z } from 'zod';
 import type { ApiKeys } from '../../application/api-keys';
+import type { QuotaChecks } from '../../application/cached-quota-checks';
 import type { OrganizationDirectory } from '../../application/organization-directory';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
 import type { UsageCommands } from '../../application/usage-commands';
@@ -24,6 +25,8 @@ export type RouteAccess = 'public' | 'organization' | 'admin';
 export interface ApiServices {
   readonly commands: UsageCommands;
   readonly queries: UsageQueries;
+  /** The queries' quota checks, possibly through a short-lived cache. */
+  readonly quotaChecks: QuotaChecks;
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
   readonly readiness: ReadinessProbe;

@@ -4,6 +4,8 @@
 // so tests and the `serve` command build it the same way with different parts.
 import express, { type Express } from 'express';
 import type { ApiKeys } from '../../application/api-keys';
+import { CachedQuotaChecks } from '../../application/cached-quota-checks';
+import type { Clock } from '../../application/ports/clock';
 import type { OrganizationDirectory } from '../../application/organization-directory';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
 import type { UsageCommands } from '../../application/usage-commands';
@@ -32,6 +34,8 @@ export interface AppOptions {
   readonly rateLimitPerSecond?: number;
   /** Largest accepted body, e.g. "5mb". */
   readonly bodyLimit?: string;
+  /** How long a quota check may be answered from cache (its freshness says how old it is); 0 reads every time. */
+  readonly quotaCacheMs?: number;
   /** Shown in the OpenAPI document. */
   readonly version?: string;
 }
@@ -42,6 +46,7 @@ export interface AppDependencies {
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
   readonly readiness: ReadinessProbe;
+  readonly clock: Clock;
   readonly metrics: ApiMetrics;
   readonly workflows?: BillingWorkflows;
   readonly logger: Logger;
@@ -59,6 +64,7 @@ export function createApp(deps: AppDependencies): Express {
   const services: ApiServices = {
     commands: deps.commands,
     queries: deps.queries,
+    quotaChecks: deps.options.quotaCacheMs ? new CachedQuotaChecks(deps.queries, deps.clock, { maxAgeMs: deps.options.quotaCacheMs }) : deps.queries,
     apiKeys: deps.apiKeys,
     organizations: deps.organizations,
     readiness: deps.readiness,

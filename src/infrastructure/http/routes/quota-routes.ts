@@ -32,8 +32,8 @@ export function quotaRoutes(): ApiRoute[] {
       query: readQuery,
       organizationOf: ({ params }) => params.orgId,
       responses: { 200: { description: 'Quota status', schema: quotaCheck } },
-      handle: async ({ params, query }, { queries }) =>
-        json(200, await queries.checkQuota(params.orgId, params.feature, { waitForPosition: query.waitForPosition })),
+      handle: async ({ params, query }, { quotaChecks }) =>
+        json(200, await quotaChecks.checkQuota(params.orgId, params.feature, { waitForPosition: query.waitForPosition })),
     }),
     defineRoute({
       method: 'delete',
