@@ -50,6 +50,11 @@ LOG_LEVEL=warn
 set +a
 
 for name in "${processes[@]}"; do
+  # A build without a command (the worker, while it is being built) runs without it.
+  if ! node "$root/dist/cli/main.js" "$name" --help >/dev/null 2>&1; then
+    echo "tally $name is not part of this build; skipping it"
+    continue
+  fi
   if pid_alive "$name"; then
     echo "tally $name already running (pid $(cat "$demo/$name.pid"))"
   else
