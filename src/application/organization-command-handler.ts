@@ -7,6 +7,7 @@ import { decide } from '../domain/decide';
 import type { OrganizationCommand } from '../domain/commands';
 import { organizationStreamId, type OrganizationEvent } from '../domain/events';
 import { evolve, initialOrganizationState, type OrganizationState } from '../domain/organization';
+import type { WindowUsage } from '../domain/period-statement';
 import type { UsageFingerprint } from '../domain/usage-identity';
 import { decodeEvent, encodeEvent } from './organization-event-codec';
 import type { Clock } from './ports/clock';
@@ -74,6 +75,16 @@ export class OrganizationCommandHandler {
   /** The organization's current state, caught up with the stream (for reads that must be exact). */
   async currentState(organizationId: string): Promise<OrganizationState> {
     return (await this.load(organizationId, true)).state;
+  }
+
+  /**
+   * The state and the usage per quota window and period, caught up with the stream:
+   * what a statement of a closed period is recomputed from when its close event is
+   * not at hand (a retried close whose answer was lost).
+   */
+  async currentUsage(organizationId: string): Promise<{ readonly state: OrganizationState; readonly usage: readonly WindowUsage[] }> {
+    const organization = await this.load(organizationId, true);
+    return { state: organization.state, usage: organization.windows.snapshot([], organization.state) };
   }
 
   private async drain(organizationId: string): Promise<void> {
