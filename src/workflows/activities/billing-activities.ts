@@ -3,10 +3,12 @@
 // safe to retry: the decisions it asks for are idempotent, and what it sends to
 // Stripe is keyed by identifiers derived from organization, feature, period
 // and report sequence.
+import { ApplicationFailure } from '@temporalio/common';
 import type { OrganizationCommandHandler } from '../../application/organization-command-handler';
 import type { Clock } from '../../application/ports/clock';
 import type { StripeGateway } from '../../application/ports/stripe-gateway';
 import type { UsageAggregated, BillingPeriodClosed } from '../../domain/events';
+import { isPeriodClosed } from '../../domain/organization';
 import { statementForPeriod, toFeatureSummary } from '../../domain/period-statement';
 import type {
   BillingPeriodPlan,
@@ -21,7 +23,8 @@ import type {
 import { periodAfter, planBillingPeriod, requireActive, stripeBillingOf } from './billing-plan';
 import { createInvoiceItems } from './stripe-invoicing';
 import { reportUsageToStripe } from './stripe-usage-reporting';
-import { ApplicationFailure } from '@temporalio/common';
+
+const MINUTE_MS = 60_000;
 
 export interface BillingActivityPorts {
   readonly commands: OrganizationCommandHandler;
@@ -65,9 +68,9 @@ export function createBillingActivities(ports: BillingActivityPorts) {
     async closeBillingPeriod(request: PeriodRef & { readonly early: boolean }): Promise<PeriodCloseResult> {
       const { organizationId, billingPeriod, early } = request;
       const before = await activeState(organizationId);
-      const closesAtMs = Date.parse(planBillingPeriod(before, billingPeriod).closesAt);
+      const closesAtMs = Date.parse(billingPeriod.end) + before.settings.gracePeriodMinutes * MINUTE_MS;
       const now = clock.now();
-      if (!early && now.getTime() < closesAtMs) {
+      if (!early && now.getTime() < closesAtMs && !isPeriodClosed(before, billingPeriod.start)) {
         // The workflow's timer and this machine's clock disagree by a little; try again when the grace period is over.
         throw ApplicationFailure.create({ message: `the grace period ends at ${new Date(closesAtMs).toISOString()}`, type: 'GracePeriodNotOver', nextRetryDelay: closesAtMs - now.getTime() + 1_000 });
       }
