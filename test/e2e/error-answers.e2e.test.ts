@@ -2,6 +2,7 @@
 // with its status and stable type, the headers that go with it (Retry-After,
 // WWW-Authenticate), and keys, rate limits and dependencies behave as documented.
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import type { BillingWorkflows } from '../../src/application/ports/billing-workflows';
@@ -62,6 +63,19 @@ describe('error answers', () => {
     expect([form.status, (await problemOf(form)).type]).toEqual([415, 'https://tally.dev/problems/unsupported-media-type']);
     const huge = await raw(JSON.stringify({ organizationId: 'org_123', feature: 'OCR_SCAN', metadata: { blob: 'x'.repeat(6 * 1024 * 1024) } }), 'application/json');
     expect([huge.status, (await problemOf(huge)).type]).toEqual([413, 'https://tally.dev/problems/payload-too-large']);
+  });
+
+  it('answers a request that is not valid HTTP with a problem too', async () => {
+    const { port, hostname } = new URL(api.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), hostname, () => socket.write('POST /api/usage/track HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'));
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk));
+      socket.on('close', () => resolve(received));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/Content-Type: application\/problem\+json/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: 'https://tally.dev/problems/bad-request', status: 400 });
   });
 
   it('names the failing items of a bulk, so a client can drop just those', async () => {

@@ -37,7 +37,14 @@ export const REFUSED_VALUES: Readonly<Record<string, RefusedValue>> = {
   reason: { value: whitespace, status: 400 },
   // Well-formed keys that name no feature of the organization.
   feature: { value: fc.constantFrom('NO_SUCH_FEATURE', 'OCR_SCANS', 'API'), status: 404 },
-  metadata: { value: fc.integer({ min: 4_200, max: 8_000 }).map((size) => ({ note: 'm'.repeat(size) })), status: 400 },
+  metadata: {
+    value: fc.oneof(
+      fc.integer({ min: 4_200, max: 8_000 }).map((size) => ({ note: 'm'.repeat(size) })),
+      // Nested deeper than anything walking it recursively could bear.
+      fc.integer({ min: 9, max: 2_000 }).map((depth) => JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)),
+    ),
+    status: 400,
+  },
 };
 
 /** Usage may not come from the future, but a correction's timestamp only documents it; and corrections are signed. */

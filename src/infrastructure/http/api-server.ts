@@ -4,8 +4,9 @@
 // and after a deadline drop whatever is left.
 import { once } from 'node:events';
 import { createServer, IncomingMessage, ServerResponse, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
+import { HttpProblem } from './problem-details';
 
 export interface RunningApiServer {
   readonly server: Server;
@@ -44,6 +45,7 @@ export async function listen(app: Express, host: string, port: number): Promise<
   // Above the SDK's and common load balancers' idle timeouts, so a pooled connection is not cut mid-request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  server.on('clientError', answerUnparsableRequest);
   server.listen(port, host);
   await once(server, 'listening');
   const address = server.address() as AddressInfo;
@@ -53,6 +55,26 @@ export async function listen(app: Express, host: string, port: number): Promise<
     url: `http://${printableHost}:${address.port}`,
     close: (deadlineMs = 10_000) => closeGracefully(server, deadlineMs),
   };
+}
+
+/**
+ * A request Node's HTTP parser cannot read never reaches Express; it still gets
+ * a problem document rather than Node's bare 400, and the connection closes.
+ */
+function answerUnparsableRequest(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new HttpProblem('headers-too-large', 'The request headers are larger than this server accepts.')
+      : new HttpProblem('bad-request', 'The request is not valid HTTP/1.1.');
+  const body = JSON.stringify(problem.toDocument());
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${problem.toDocument().title}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 async function closeGracefully(server: Server, deadlineMs: number): Promise<void> {

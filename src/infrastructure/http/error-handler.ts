@@ -82,7 +82,9 @@ function describeClientError(kind: ProblemKind, error: ClientError): string {
     case 'payload-too-large':
       return 'The request body is larger than this server accepts.';
     case 'unsupported-media-type':
-      return 'The request body must be JSON encoded as UTF-8.';
+      return error.type === 'encoding.unsupported'
+        ? 'The Content-Encoding of the request body is not supported (use identity, gzip, deflate or br).'
+        : 'The request body must be JSON encoded as UTF-8.';
     default:
       // Router and parser messages name the problem without echoing the input (e.g. "Failed to decode param").
       return error.message;

@@ -5,11 +5,28 @@ import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-valida
 import { MAX_HISTORY_LIMIT } from '../../../application/usage-queries';
 import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery } from './common-schemas';
 
+// Metadata is free-form, so it is the one place a client could send JSON nested
+// deep enough to overflow the stack of whatever walks it next; it never needs to be.
+const MAX_METADATA_DEPTH = 8;
+
+/** Whether a parsed JSON value nests deeper than `limit`, found without recursion. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const next = pending.pop() as { value: unknown; depth: number };
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 const usageItemFields = {
   feature: featureKey,
   quantity: z.number().int().optional().meta({ description: 'Defaults to 1', example: 1 }),
   metadata: z
     .record(z.string(), z.unknown())
+    .refine((metadata) => !nestsDeeperThan(metadata, MAX_METADATA_DEPTH), `must nest at most ${MAX_METADATA_DEPTH} levels deep`)
     .optional()
     .meta({ description: `Free-form JSON object, at most ${MAX_METADATA_BYTES} bytes`, example: { fileSize: 1024000, documentType: 'receipt' } }),
   userId: z.string().min(1).max(200).optional().meta({ example: 'user_456' }),
