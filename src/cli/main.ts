@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `tally`: one binary for Tally's processes and its operator tools.
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
+import { BILLING_JOBS } from '../application/ports/billing-workflows';
 import { ConfigurationError } from '../infrastructure/config/environment';
 
 /** Errors are one clear line on stderr and exit status 2 (78 for configuration); 1 means an audit found differences. */
@@ -18,6 +19,8 @@ const commandModules = {
   audit: () => import('./commands/audit.js'),
   export: () => import('./commands/export.js'),
   'usage-as-of': () => import('./commands/usage-as-of.js'),
+  worker: () => import('./commands/worker.js'),
+  jobs: () => import('./commands/jobs.js'),
 };
 function load<K extends keyof typeof commandModules>(name: K): ReturnType<(typeof commandModules)[K]> {
   return commandModules[name]() as ReturnType<(typeof commandModules)[K]>;
@@ -72,6 +75,30 @@ program
   .option('--format <format>', 'ndjson or csv', 'ndjson')
   .option('--output <file>', 'write to a file instead of stdout')
   .action((options: { org: string; from?: string; to?: string; format: string; output?: string }) => load('export').then((m) => m.runExport(options)));
+
+program
+  .command('worker')
+  .description('run the billing-period workflows on Temporal and the reactor that starts them (stops gracefully on SIGINT/SIGTERM)')
+  .action(() => load('worker').then((m) => m.runWorker()));
+
+program
+  .command('jobs')
+  .description("run one of the seed's billing jobs now: signal the running period workflows (all, or one organization's)")
+  .addArgument(new Argument('<job>', 'the job').choices(BILLING_JOBS))
+  .option('--org <organizationId>', 'only this organization')
+  .action((job: string, options: { org?: string }) => load('jobs').then((m) => m.runBillingJob(job, options)));
+
+program
+  .command('close-period')
+  .description("close an organization's open billing period now, before its end (admin)")
+  .requiredOption('--org <organizationId>', 'the organization')
+  .action((options: { org: string }) => load('jobs').then((m) => m.runClosePeriod(options)));
+
+program
+  .command('billing-status')
+  .description("show the status of an organization's billing-period workflow")
+  .requiredOption('--org <organizationId>', 'the organization')
+  .action((options: { org: string }) => load('jobs').then((m) => m.runBillingStatus(options)));
 
 function positiveInteger(value: string, flag: string): number {
   const parsed = Number(value);

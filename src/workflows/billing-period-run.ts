@@ -41,6 +41,8 @@ export class BillingPeriodRun {
   nextReportAtMs: number | null;
   pending: PendingStripeWork[];
   closed = false;
+  /** False until the first plan arrives: the close time and the Stripe mode are not known yet. */
+  private planned = false;
   private readonly requested = new Set<BillingRequest>();
 
   constructor(input: BillingPeriodWorkflowInput, schedule: BillingSchedule, nowMs: number) {
@@ -65,6 +67,7 @@ export class BillingPeriodRun {
   }
 
   applyPlan(plan: BillingPeriodPlan, nowMs: number): void {
+    this.planned = true;
     this.closesAtMs = Date.parse(plan.closesAt);
     this.stripeBilling = plan.stripeBilling;
     if (plan.stripeBilling !== 'meter') this.nextReportAtMs = null;
@@ -145,7 +148,7 @@ export class BillingPeriodRun {
       lastAggregationAt: this.lastAggregationAt,
       lastReportAt: this.lastReportAt,
       failures: this.pending.flatMap((work) => work.failures),
-      nextAction: this.closed ? null : this.nextAction(),
+      nextAction: this.closed || !this.planned ? null : this.nextAction(),
       closed: this.closed,
       stripeBilling: this.stripeBilling,
     };

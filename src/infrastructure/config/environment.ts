@@ -58,6 +58,21 @@ export const loggingSettings = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** How often the billing-period workflows the worker starts record running totals and report to Stripe. */
+export const billingScheduleSettings = z.object({
+  TALLY_AGGREGATION_INTERVAL_MINUTES: positiveInt.max(24 * 60).default(60),
+  TALLY_REPORT_INTERVAL_MINUTES: positiveInt.max(7 * 24 * 60).default(24 * 60),
+});
+
+/** `tally worker`: the Temporal worker of the billing-period workflows and the reactor that starts them. */
+export const workerSettings = eventStoreSettings
+  .extend(mongoSettings.shape)
+  .extend(temporalSettings.shape)
+  .extend(stripeSettings.shape)
+  .extend(projectorSettings.shape)
+  .extend(billingScheduleSettings.shape)
+  .extend(loggingSettings.shape);
+
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }

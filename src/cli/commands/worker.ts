@@ -1,0 +1,88 @@
+// `tally worker`: runs the billing-period workflows and their activities on
+// Temporal, and the billing reactor that starts a workflow for every
+// organization and period. SIGINT/SIGTERM stop both gracefully: the reactor
+// stores its checkpoint, the worker finishes (or hands back) its tasks.
+import { Runtime } from '@temporalio/worker';
+import { OrganizationCommandHandler } from '../../application/organization-command-handler';
+import { systemClock } from '../../application/ports/clock';
+import { readEnvironment, workerSettings } from '../../infrastructure/config/environment';
+import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
+import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
+import { temporalLogger } from '../../infrastructure/logging/temporal-logger';
+import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
+import { createStripeClient } from '../../infrastructure/stripe/stripe-client';
+import { StripeGatewayAdapter } from '../../infrastructure/stripe/stripe-gateway-adapter';
+import { connectTemporalClient, connectTemporalWorker } from '../../infrastructure/temporal/temporal-connection';
+import { BillingReactor } from '../../projections/billing-reactor';
+import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
+import { Projector } from '../../projections/projector';
+import { createBillingActivities } from '../../workflows/activities/billing-activities';
+import { createBillingWorker } from '../../workflows/billing-worker';
+import { TemporalBillingWorkflows } from '../../workflows/temporal-billing-workflows';
+
+const MINUTE_MS = 60_000;
+
+export async function runWorker(): Promise<void> {
+  const config = readEnvironment(workerSettings);
+  const logger = createLogger(config.LOG_LEVEL, 'tally-worker');
+  // The process handles its own signals, so the reactor and the worker stop in order.
+  Runtime.install({ logger: temporalLogger(logger), shutdownSignals: [] });
+
+  const { store, description } = openEventStore(config);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const temporal = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
+  const connection = await connectTemporalWorker(temporal);
+  const client = await connectTemporalClient(temporal);
+  try {
+    const stripe = new StripeGatewayAdapter(
+      createStripeClient({ apiKey: config.STRIPE_API_KEY, host: config.STRIPE_API_HOST, port: config.STRIPE_API_PORT, protocol: config.STRIPE_API_PROTOCOL }),
+    );
+    const activities = createBillingActivities({ commands: new OrganizationCommandHandler(store, systemClock), stripe, clock: systemClock });
+    const worker = await createBillingWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      activities,
+      // A Stripe call in flight at shutdown may finish and be recorded; its retry would be the same call anyway.
+      overrides: { shutdownGraceTime: '10 seconds' },
+    });
+    const workflows = new TemporalBillingWorkflows(client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      schedule: { aggregationIntervalMs: config.TALLY_AGGREGATION_INTERVAL_MINUTES * MINUTE_MS, reportIntervalMs: config.TALLY_REPORT_INTERVAL_MINUTES * MINUTE_MS },
+    });
+    const reactor = new Projector({
+      store,
+      checkpoints: new MongoCheckpointStore(mongo.db, config.PROJECTOR_LEASE_MS),
+      projection: new BillingReactor(workflows),
+      clock: systemClock,
+      batchSize: config.PROJECTOR_BATCH_SIZE,
+      batchWindowMs: config.PROJECTOR_BATCH_WINDOW_MS,
+      logger: fieldLogger(logger),
+    });
+
+    let stopping = false;
+    const stop = (reason: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ reason }, 'stopping: the reactor stores its checkpoint, the worker finishes its tasks');
+      reactor.stop();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    logger.info({ eventStore: description, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
+    // Either half failing stops the other, so the process exits and its supervisor restarts it whole.
+    const outcomes = await Promise.allSettled([
+      worker.run().finally(() => stop('worker stopped')),
+      reactor.run().finally(() => stop('reactor stopped')),
+    ]);
+    const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failure) throw failure.reason;
+  } finally {
+    await client.connection.close();
+    await connection.close();
+    await mongo.close();
+    await store.close();
+    logger.info('worker stopped');
+  }
+}
