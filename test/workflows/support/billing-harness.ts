@@ -4,7 +4,6 @@
 // test records usage through one (with a clock it sets), the worker's
 // activities decide through the other (with the server's skipped time).
 import { randomUUID } from 'node:crypto';
-import { activityInfo } from '@temporalio/activity';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
 import { OrganizationCommandHandler } from '../../../src/application/organization-command-handler';
@@ -24,15 +23,15 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
 /**
- * Activities whose clock reads the server's time: each attempt sets it to when
- * the server scheduled the attempt, which on the time-skipping server is the
- * skipped-to time, not the wall clock.
+ * Activities whose clock reads the server's time: before each attempt it is set
+ * to the test server's current time, which is the skipped-to time, not the
+ * wall clock (time stands still while an activity runs).
  */
-export function onServerTime(activities: BillingActivities, clock: FixedClock): BillingActivities {
+export function onServerTime(activities: BillingActivities, clock: FixedClock, serverTimeMs: () => Promise<number>): BillingActivities {
   const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
   for (const [name, activity] of Object.entries(activities) as [string, (...args: never[]) => Promise<unknown>][]) {
-    wrapped[name] = (...args) => {
-      clock.set(new Date(activityInfo().currentAttemptScheduledTimestampMs));
+    wrapped[name] = async (...args) => {
+      clock.set(new Date(await serverTimeMs()));
       return activity(...args);
     };
   }
@@ -79,7 +78,7 @@ export async function createBillingHarness(schedule: BillingSchedule): Promise<B
     newWorker: (overrides) => {
       const workerClock = new FixedClock();
       const activities = createBillingActivities({ commands: new OrganizationCommandHandler(store, workerClock), stripe, clock: workerClock });
-      return createBillingWorker({ connection: env.nativeConnection, taskQueue, activities: onServerTime(activities, workerClock), overrides });
+      return createBillingWorker({ connection: env.nativeConnection, taskQueue, activities: onServerTime(activities, workerClock, () => env.currentTimeMs()), overrides });
     },
     serverNow,
     advanceTo: async (instant) => {
