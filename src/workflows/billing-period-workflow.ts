@@ -122,7 +122,8 @@ export async function billingPeriodWorkflow(input: BillingPeriodWorkflowInput): 
   }
 
   async function closePeriod(early: boolean): Promise<IntervalRecord> {
-    await aggregate();
+    const moved = await aggregate();
+    if (moved) return moved;
     const closed = await bookkeeping.closeBillingPeriod({ organizationId, billingPeriod: run.billingPeriod, early });
     run.closed = true;
     run.lastAggregationAt = closed.closedAt;
