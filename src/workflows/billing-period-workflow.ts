@@ -81,7 +81,9 @@ export async function billingPeriodWorkflow(input: BillingPeriodWorkflowInput): 
       return continueInto(next, false);
     }
     const reportNow = run.take('report') || run.reportDue(nowMs);
-    const aggregateNow = run.take('aggregate') || run.take('quota-changed') || run.aggregationDue(nowMs);
+    // Both requests are consumed: one aggregation answers them both.
+    const aggregateAsked = [run.take('aggregate'), run.take('quota-changed')].includes(true);
+    const aggregateNow = aggregateAsked || run.aggregationDue(nowMs);
     if (reportNow) {
       await report();
     } else if (aggregateNow) {
