@@ -4,7 +4,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BillingJob, BillingPeriodStatus } from '../application/ports/billing-workflows';
 import type { IntervalRecord } from '../domain/events';
-import type { StripeBilling } from './billing-period-types';
 
 export const BILLING_PERIOD_WORKFLOW_TYPE = 'billingPeriodWorkflow';
 
@@ -23,9 +22,6 @@ export const closeNowSignal = defineSignal('closePeriodNow');
 /** Quotas or settings changed: record fresh running totals and re-read the close time and Stripe mode. */
 export const quotaChangedSignal = defineSignal('quotaChanged');
 
-export type BillingWorkflowStatus = BillingPeriodStatus & {
-  /** 'none': the organization has no stripeCustomerId, so nothing is sent to Stripe. */
-  readonly stripeBilling: StripeBilling;
-};
+export type BillingWorkflowStatus = BillingPeriodStatus;
 
 export const billingStatusQuery = defineQuery<BillingWorkflowStatus>('billingPeriodStatus');

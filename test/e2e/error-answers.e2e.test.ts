@@ -190,6 +190,7 @@ describe('billing workflows', () => {
         failures: [],
         nextAction: { kind: 'aggregate', at: '2026-11-15T13:00:00.000Z' },
         closed: false,
+        stripeBilling: 'meter',
       }),
     };
     const api = await startApi({ workflows, projector: false });
@@ -199,7 +200,7 @@ describe('billing workflows', () => {
       expect([job.status, await job.json()]).toEqual([202, { job: 'aggregate-all', organizationId: 'org_123', signalled: 3 }]);
       const status = await api.request('GET', '/api/usage/org_123/billing-status', { apiKey });
       expect(status.status).toBe(200);
-      expect(await status.json()).toMatchObject({ workflowId: 'billing-org_123', closed: false });
+      expect(await status.json()).toMatchObject({ workflowId: 'billing-org_123', closed: false, stripeBilling: 'meter' });
     } finally {
       await api.close();
     }

@@ -7,6 +7,9 @@ import type { IntervalRecord } from '../../domain/events';
 export type BillingJob = 'aggregate-all' | 'report-all' | 'retry-failed' | 'generate-invoice-items';
 export const BILLING_JOBS: readonly BillingJob[] = ['aggregate-all', 'report-all', 'retry-failed', 'generate-invoice-items'];
 
+/** How the period reaches Stripe: 'none' when the organization has no stripeCustomerId. */
+export type StripeBilling = 'meter' | 'invoice' | 'none';
+
 export interface BillingFailure {
   readonly feature: string;
   readonly error: string;
@@ -24,6 +27,7 @@ export interface BillingPeriodStatus {
   /** What the workflow will do next, and when. */
   readonly nextAction: { readonly kind: 'aggregate' | 'report' | 'close'; readonly at: string } | null;
   readonly closed: boolean;
+  readonly stripeBilling: StripeBilling;
 }
 
 export interface BillingWorkflows {

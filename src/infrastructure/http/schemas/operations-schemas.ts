@@ -35,5 +35,6 @@ export const billingStatus = z
     failures: z.array(z.object({ feature: z.string(), error: z.string(), retryable: z.boolean(), at: z.string() })),
     nextAction: z.object({ kind: z.enum(['aggregate', 'report', 'close']), at: z.string() }).nullable(),
     closed: z.boolean(),
+    stripeBilling: z.enum(['meter', 'invoice', 'none']).meta({ description: "'none' when the organization has no Stripe customer, so nothing is sent to Stripe" }),
   })
   .meta({ id: 'BillingStatus' });
