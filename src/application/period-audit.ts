@@ -9,8 +9,10 @@ import { billingPeriodForKey } from '../domain/period-key';
 import { foldUsage, statementForPeriod, toFeatureSummary, type FeatureLine } from '../domain/period-statement';
 import { DomainError } from '../domain/domain-error';
 import { organizationHistory } from './organization-history';
+import type { Clock } from './ports/clock';
 import type { EventStore } from './ports/event-store';
 import type { UsageReadModels } from './ports/usage-read-models';
+import { awaitFreshness, DEFAULT_FRESHNESS_WAIT, type Freshness, type FreshnessWait } from './read-model-freshness';
 import { toIntervalRecord } from '../domain/usage-placement';
 
 export interface AuditedFeature {
@@ -45,6 +47,16 @@ export interface PeriodAudit {
   readonly features: readonly AuditedFeature[];
   readonly differences: readonly AuditDifference[];
   readonly agrees: boolean;
+  /** Global position of the organization's last event: the log the audit read ends here. */
+  readonly logPosition: string;
+  /** The read models compared; `includesRequestedPosition` false means they had not caught up with the log in time. */
+  readonly readModels: Freshness;
+}
+
+export interface AuditOptions {
+  readonly clock: Clock;
+  /** How long to wait for the read models to include the organization's last event before comparing. */
+  readonly wait?: FreshnessWait;
 }
 
 interface LogFacts {
@@ -56,20 +68,31 @@ interface LogFacts {
   closedAt: string | null;
   reports: Map<string, { quantity: number; reports: number }>;
   invoices: Map<string, { amount: string; currency: string }>;
+  lastPosition: bigint;
 }
 
 async function readFacts(store: EventStore, organizationId: string, periodKey: string): Promise<{ facts: LogFacts; period: IntervalRecord }> {
   let state: OrganizationState = initialOrganizationState();
   let period: IntervalRecord | null = null;
   let closedState: ActiveOrganization | null = null;
-  const facts: Omit<LogFacts, 'state'> = { usage: [], duplicateKeys: new Map(), duplicatesInLog: new Map(), closed: null, closedAt: null, reports: new Map(), invoices: new Map() };
+  const facts: Omit<LogFacts, 'state'> = {
+    usage: [],
+    duplicateKeys: new Map(),
+    duplicatesInLog: new Map(),
+    closed: null,
+    closedAt: null,
+    reports: new Map(),
+    invoices: new Map(),
+    lastPosition: 0n,
+  };
   const seenKeys = new Set<string>();
   const apply = (event: OrganizationEvent) => {
     state = evolve(state, event);
     if (!period && state.status === 'active') period = toIntervalRecord(billingPeriodForKey(periodKey, state.settings));
   };
   const countIn = (map: Map<string, number>, feature: string) => map.set(feature, (map.get(feature) ?? 0) + 1);
-  for await (const { event } of organizationHistory(store, organizationId)) {
+  for await (const { recorded, event } of organizationHistory(store, organizationId)) {
+    facts.lastPosition = recorded.position;
     apply(event);
     if (!period) continue;
     const p: IntervalRecord = period;
@@ -118,8 +141,16 @@ function compare(differences: AuditDifference[], source: AuditDifference['source
   }
 }
 
-export async function auditPeriod(store: EventStore, readModels: UsageReadModels, organizationId: string, periodKey: string): Promise<PeriodAudit> {
+export async function auditPeriod(
+  store: EventStore,
+  readModels: UsageReadModels,
+  organizationId: string,
+  periodKey: string,
+  options: AuditOptions,
+): Promise<PeriodAudit> {
   const { facts, period } = await readFacts(store, organizationId, periodKey);
+  // A projector a few events behind is not a wrong bill: compare once the read models include everything the audit read.
+  const freshness = await awaitFreshness(readModels, options.clock, facts.lastPosition, options.wait ?? DEFAULT_FRESHNESS_WAIT);
   const aggregation = (feature: string) => aggregationOf(facts.state, feature);
   const lines = statementForPeriod(facts.state, period, foldUsage(facts.usage, aggregation));
   const keysByFeature = new Map<string, number>();
@@ -178,5 +209,28 @@ export async function auditPeriod(store: EventStore, readModels: UsageReadModels
       compare(differences, 'read-model', feature, [['quantity', 0, model.totalQuantity]]);
     }
   }
-  return { organizationId, period: periodKey, billingPeriod: period, closedAt: facts.closedAt, features, differences, agrees: differences.length === 0 };
+  return {
+    organizationId,
+    period: periodKey,
+    billingPeriod: period,
+    closedAt: facts.closedAt,
+    features,
+    differences,
+    agrees: differences.length === 0,
+    logPosition: facts.lastPosition.toString(),
+    readModels: freshness,
+  };
+}
+
+/** The audit as a service: what the HTTP API calls with the process's store, read models and clock. */
+export class PeriodAudits {
+  constructor(
+    private readonly store: EventStore,
+    private readonly readModels: UsageReadModels,
+    private readonly options: AuditOptions,
+  ) {}
+
+  audit(organizationId: string, periodKey: string): Promise<PeriodAudit> {
+    return auditPeriod(this.store, this.readModels, organizationId, periodKey, this.options);
+  }
 }

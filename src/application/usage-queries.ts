@@ -15,17 +15,10 @@ import { forecastPeriod } from '../domain/usage-forecast';
 import { openPeriodAt, toIntervalRecord } from '../domain/usage-placement';
 import type { Clock } from './ports/clock';
 import type { UsageReadModels } from './ports/usage-read-models';
+import { awaitFreshness, DEFAULT_FRESHNESS_WAIT, type Freshness, type FreshnessWait } from './read-model-freshness';
 import { amountFields, currencyTotals, moneyFromMajor, type AmountFields, type CurrencyTotal } from './usage-amounts';
 
-export interface Freshness {
-  /** Global position of the last event included (compare with a write's `position`). */
-  readonly position: string | null;
-  /** When the read models were last known to include every event. */
-  readonly caughtUpAt: string | null;
-  readonly ageMs: number | null;
-  /** False when a requested `waitForPosition` was not reached in time. */
-  readonly includesRequestedPosition: boolean;
-}
+export type { Freshness } from './read-model-freshness';
 
 export interface ReadOptions {
   /** Wait (bounded) until the read models include this position, e.g. a write's `position`. */
@@ -125,19 +118,18 @@ export interface UsageQueriesOptions {
   readonly pollIntervalMs?: number;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export class UsageQueries {
-  private readonly maxWaitMs: number;
-  private readonly pollIntervalMs: number;
+  private readonly wait: FreshnessWait;
 
   constructor(
     private readonly readModels: UsageReadModels,
     private readonly clock: Clock,
     options: UsageQueriesOptions = {},
   ) {
-    this.maxWaitMs = options.maxWaitMs ?? 5_000;
-    this.pollIntervalMs = options.pollIntervalMs ?? 10;
+    this.wait = {
+      maxWaitMs: options.maxWaitMs ?? DEFAULT_FRESHNESS_WAIT.maxWaitMs,
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_FRESHNESS_WAIT.pollIntervalMs,
+    };
   }
 
   async getCurrentUsage(input: { organizationId: string; features?: readonly string[] } & ReadOptions): Promise<CurrentUsage> {
@@ -275,21 +267,7 @@ export class UsageQueries {
       if (!/^\d{1,30}$/.test(waitForPosition)) throw validationError('waitForPosition', 'waitForPosition must be a position returned by a write (digits)');
       wanted = BigInt(waitForPosition);
     }
-    const deadline = Date.now() + this.maxWaitMs;
-    for (;;) {
-      const current = await this.readModels.freshness();
-      const reached = wanted === null || (current.position !== null && BigInt(current.position) >= wanted);
-      if (reached || Date.now() >= deadline) {
-        const now = this.clock.now().getTime();
-        return {
-          position: current.position,
-          caughtUpAt: current.caughtUpAt?.toISOString() ?? null,
-          ageMs: current.caughtUpAt ? Math.max(0, now - current.caughtUpAt.getTime()) : null,
-          includesRequestedPosition: reached,
-        };
-      }
-      await sleep(this.pollIntervalMs);
-    }
+    return awaitFreshness(this.readModels, this.clock, wanted, this.wait);
   }
 }
 

@@ -2,6 +2,7 @@
 // the read models and with what Stripe was told. Exit 0 when all agree, 1 when
 // anything differs.
 import { auditPeriod, type PeriodAudit } from '../../application/period-audit';
+import { systemClock } from '../../application/ports/clock';
 import { eventStoreSettings, mongoSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
@@ -23,6 +24,9 @@ export function formatAudit(audit: PeriodAudit): string {
     );
   }
   lines.push('');
+  if (!audit.readModels.includesRequestedPosition) {
+    lines.push(`The read models had not reached the log's position ${audit.logPosition} (they are at ${audit.readModels.position ?? 'nothing'}); is the projector running?`);
+  }
   if (audit.agrees) {
     lines.push('Everything agrees: the event log, the period close, the read models and Stripe.');
   } else {
@@ -37,7 +41,7 @@ export async function runAudit(options: { org: string; period: string; json?: bo
   const { store } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
   try {
-    const audit = await auditPeriod(store, new MongoUsageReadModels(mongo.db), options.org, options.period);
+    const audit = await auditPeriod(store, new MongoUsageReadModels(mongo.db), options.org, options.period, { clock: systemClock });
     process.stdout.write(options.json ? `${JSON.stringify(audit, null, 2)}\n` : formatAudit(audit));
     process.exitCode = audit.agrees ? 0 : 1;
   } finally {
