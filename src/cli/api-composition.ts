@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import { ApiKeys } from '../application/api-keys';
 import { OrganizationCommandHandler } from '../application/organization-command-handler';
 import { OrganizationDirectory } from '../application/organization-directory';
+import { PeriodAudits } from '../application/period-audit';
 import type { BillingWorkflows } from '../application/ports/billing-workflows';
 import type { Clock, IdGenerator } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/event-store';
@@ -43,7 +44,8 @@ export interface ComposedApi {
 
 export function composeApi(parts: ApiParts): ComposedApi {
   const commands = new UsageCommands(new OrganizationCommandHandler(parts.eventStore, parts.clock), parts.ids ?? randomIds);
-  const queries = new UsageQueries(new MongoUsageReadModels(parts.db), parts.clock);
+  const readModels = new MongoUsageReadModels(parts.db);
+  const queries = new UsageQueries(readModels, parts.clock);
   const organizations = new OrganizationDirectory(parts.eventStore);
   const apiKeys = new ApiKeys(parts.eventStore, organizations, parts.clock);
   const metrics = parts.metrics ?? createApiMetrics();
@@ -52,6 +54,7 @@ export function composeApi(parts: ApiParts): ComposedApi {
     queries,
     apiKeys,
     organizations,
+    audits: new PeriodAudits(parts.eventStore, readModels, { clock: parts.clock }),
     readiness: storeAndMongoProbe(parts.eventStore, parts.db),
     clock: parts.clock,
     metrics,

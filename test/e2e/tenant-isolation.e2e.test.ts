@@ -10,10 +10,22 @@ interface Operation {
   readonly access: string;
   readonly example: Record<string, unknown> | undefined;
   readonly bodyNamesOrganization: boolean;
+  /** Required query parameters with their documented examples, so the request is valid apart from the organization. */
+  readonly requiredQuery: string;
 }
 
 type OpenApiDocument = {
-  paths: Record<string, Record<string, { 'x-tally-access': string; requestBody?: { content: Record<string, { schema: { $ref?: string }; example?: unknown }> } }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        'x-tally-access': string;
+        parameters?: { name: string; in: string; required?: boolean; schema: { example?: unknown } }[];
+        requestBody?: { content: Record<string, { schema: { $ref?: string }; example?: unknown }> };
+      }
+    >
+  >;
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 };
 
@@ -29,6 +41,9 @@ function operationsOf(document: OpenApiDocument): Operation[] {
         access: operation['x-tally-access'],
         example: media?.example as Record<string, unknown> | undefined,
         bodyNamesOrganization: 'organizationId' in properties,
+        requiredQuery: new URLSearchParams(
+          (operation.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => [p.name, String(p.schema.example)]),
+        ).toString(),
       };
     }),
   );
@@ -65,7 +80,7 @@ function requestFor(operation: Operation, organizationId: string) {
     .replace('{keyId}', keyOfB)
     .replace('{job}', 'aggregate-all');
   const body = operation.example && (operation.bodyNamesOrganization ? { ...operation.example, organizationId } : operation.example);
-  return { path, body };
+  return { path: operation.requiredQuery ? `${path}?${operation.requiredQuery}` : path, body };
 }
 
 async function answer(operation: Operation, organizationId: string, apiKey: string) {

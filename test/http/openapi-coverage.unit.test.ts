@@ -5,6 +5,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { ApiKeys } from '../../src/application/api-keys';
 import type { OrganizationDirectory } from '../../src/application/organization-directory';
+import type { PeriodAudits } from '../../src/application/period-audit';
 import type { UsageCommands } from '../../src/application/usage-commands';
 import type { UsageQueries } from '../../src/application/usage-queries';
 import { createApp } from '../../src/infrastructure/http/create-app';
@@ -17,6 +18,7 @@ const app = createApp({
   queries: {} as UsageQueries,
   apiKeys: {} as ApiKeys,
   organizations: {} as OrganizationDirectory,
+  audits: {} as PeriodAudits,
   readiness: { check: async () => ({ eventStore: 'up', mongodb: 'up' }) },
   clock: { now: () => new Date() },
   metrics: createApiMetrics(new Registry(), { defaultMetrics: false }),

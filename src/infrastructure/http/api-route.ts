@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ApiKeys } from '../../application/api-keys';
 import type { QuotaChecks } from '../../application/cached-quota-checks';
 import type { OrganizationDirectory } from '../../application/organization-directory';
+import type { PeriodAudits } from '../../application/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
 import type { UsageCommands } from '../../application/usage-commands';
 import type { UsageQueries } from '../../application/usage-queries';
@@ -29,6 +30,7 @@ export interface ApiServices {
   readonly quotaChecks: QuotaChecks;
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
+  readonly audits: PeriodAudits;
   readonly readiness: ReadinessProbe;
   readonly metrics: ApiMetrics;
   readonly workflows?: BillingWorkflows;

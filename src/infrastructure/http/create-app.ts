@@ -7,6 +7,7 @@ import type { ApiKeys } from '../../application/api-keys';
 import { CachedQuotaChecks } from '../../application/cached-quota-checks';
 import type { Clock } from '../../application/ports/clock';
 import type { OrganizationDirectory } from '../../application/organization-directory';
+import type { PeriodAudits } from '../../application/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
 import type { UsageCommands } from '../../application/usage-commands';
 import type { UsageQueries } from '../../application/usage-queries';
@@ -21,6 +22,7 @@ import { TokenBucketRateLimiter } from './rate-limiter';
 import type { ReadinessProbe } from './readiness-probe';
 import { mountRoute } from './route-mount';
 import { apiKeyRoutes } from './routes/api-key-routes';
+import { auditRoutes } from './routes/audit-routes';
 import { billingRoutes } from './routes/billing-routes';
 import { operationsRoutes } from './routes/operations-routes';
 import { organizationRoutes } from './routes/organization-routes';
@@ -45,6 +47,7 @@ export interface AppDependencies {
   readonly queries: UsageQueries;
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
+  readonly audits: PeriodAudits;
   readonly readiness: ReadinessProbe;
   readonly clock: Clock;
   readonly metrics: ApiMetrics;
@@ -55,7 +58,7 @@ export interface AppDependencies {
 
 /** Every route of the API, in mounting order. */
 export function apiRoutes(): ApiRoute[] {
-  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...billingRoutes()];
+  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...billingRoutes(), ...auditRoutes()];
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -67,6 +70,7 @@ export function createApp(deps: AppDependencies): Express {
     quotaChecks: deps.options.quotaCacheMs ? new CachedQuotaChecks(deps.queries, deps.clock, { maxAgeMs: deps.options.quotaCacheMs }) : deps.queries,
     apiKeys: deps.apiKeys,
     organizations: deps.organizations,
+    audits: deps.audits,
     readiness: deps.readiness,
     metrics: deps.metrics,
     workflows: deps.workflows,
