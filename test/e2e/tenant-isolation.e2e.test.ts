@@ -42,7 +42,7 @@ function operationsOf(document: OpenApiDocument): Operation[] {
         example: media?.example as Record<string, unknown> | undefined,
         bodyNamesOrganization: 'organizationId' in properties,
         requiredQuery: new URLSearchParams(
-          (operation.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p) => [p.name, String(p.schema.example)]),
+          (operation.parameters ?? []).filter((p) => p.in === 'query' && p.required).map((p): [string, string] => [p.name, String(p.schema.example)]),
         ).toString(),
       };
     }),
