@@ -7,7 +7,7 @@ import type { IntervalRecord } from '../domain/events';
 import { toMajorString, zero } from '../domain/money';
 import { effectiveQuota, findFeature, type ActiveOrganization } from '../domain/organization';
 import { statementForPeriod, type FeatureLine } from '../domain/period-statement';
-import { quotaWindowAt } from '../domain/periods';
+import { billingPeriodsInWindow, quotaWindowAt } from '../domain/periods';
 import type { OrganizationSettings } from '../domain/organization-settings';
 import type { Quota, QuotaEnforcement } from '../domain/quota';
 import { EMPTY_WINDOW_TOTAL, mergeTotals } from '../domain/usage-aggregation';
@@ -160,7 +160,8 @@ export class UsageQueries {
     const feature = findFeatureOrFail(state, featureKey, 'feature');
     const quota = effectiveQuota(state, feature);
     const window = quotaWindowAt(this.clock.now(), quota.resetPeriod, state.settings);
-    const parts = await this.readModels.windowParts(organizationId, feature.key, window.start.toISOString());
+    const periodStarts = billingPeriodsInWindow(window, state.settings).map((period) => period.start.toISOString());
+    const parts = await this.readModels.windowParts(organizationId, feature.key, window.start.toISOString(), periodStarts);
     const used = [...parts]
       .sort((a, b) => a.billingPeriod.start.localeCompare(b.billingPeriod.start))
       .reduce((total, part) => mergeTotals(feature.aggregation, total, part.total), EMPTY_WINDOW_TOTAL).quantity;

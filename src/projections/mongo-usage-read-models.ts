@@ -4,7 +4,15 @@ import type { ClosedPeriodView, DailyUsageView, ReadModelFreshness, UsageReadMod
 import type { IntervalRecord } from '../domain/events';
 import type { ActiveOrganization } from '../domain/organization';
 import type { WindowUsage } from '../domain/period-statement';
-import { COLLECTIONS, type CheckpointDocument, type ClosedPeriodDocument, type DailyUsageDocument, type OrganizationDocument, type UsageWindowDocument } from './read-model-documents';
+import {
+  COLLECTIONS,
+  usageWindowId,
+  type CheckpointDocument,
+  type ClosedPeriodDocument,
+  type DailyUsageDocument,
+  type OrganizationDocument,
+  type UsageWindowDocument,
+} from './read-model-documents';
 
 function toWindowUsage(document: UsageWindowDocument): WindowUsage {
   return {
@@ -35,9 +43,12 @@ export class MongoUsageReadModels implements UsageReadModels {
     return [...inPeriod, ...earlier].map(toWindowUsage);
   }
 
-  async windowParts(organizationId: string, feature: string, windowStart: string): Promise<WindowUsage[]> {
-    const documents = await this.db.collection<UsageWindowDocument>(COLLECTIONS.usageWindows).find({ organizationId, feature, windowStart }).toArray();
-    return documents.map(toWindowUsage);
+  async windowParts(organizationId: string, feature: string, windowStart: string, billingPeriodStarts: readonly string[]): Promise<WindowUsage[]> {
+    // By _id, not by field filter: FerretDB v1 on SQLite uses its index only for an exact _id, so this stays
+    // one indexed read per part however many windows the collection holds (MongoDB answers it the same way).
+    const windows = this.db.collection<UsageWindowDocument>(COLLECTIONS.usageWindows);
+    const documents = await Promise.all(billingPeriodStarts.map((periodStart) => windows.findOne({ _id: usageWindowId(organizationId, feature, periodStart, windowStart) })));
+    return documents.filter((document) => document !== null).map(toWindowUsage);
   }
 
   async dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]> {

@@ -136,6 +136,21 @@ describe('usage queries on the read models', () => {
       });
     });
 
+    it('adds up a quarterly window from every billing period it spans', async () => {
+      await side.commands.configureQuota({ organizationId: ORG, feature: 'CUSTOM_REPORT', includedQuantity: 100, pricePerUnit: 10, resetPeriod: 'QUARTERLY' });
+      side.clock.set('2026-10-10T10:00:00Z');
+      await side.commands.trackUsage({ organizationId: ORG, feature: 'CUSTOM_REPORT', quantity: 60 });
+      side.clock.set('2026-11-15T12:00:00Z');
+      await side.commands.trackUsage({ organizationId: ORG, feature: 'CUSTOM_REPORT', quantity: 25 });
+      await side.catchUp();
+      expect(await side.queries.checkQuota(ORG, 'CUSTOM_REPORT')).toMatchObject({
+        used: 85,
+        remaining: 15,
+        windowStart: '2026-10-01T00:00:00.000Z',
+        windowEnd: '2027-01-01T00:00:00.000Z',
+      });
+    });
+
     it('waits for a write it is told about (read your writes)', async () => {
       const projector = side.newProjector();
       const running = projector.run();

@@ -28,8 +28,11 @@ export interface UsageReadModels {
   organization(organizationId: string): Promise<ActiveOrganization | null>;
   /** The windows recorded in `period`, plus earlier periods' parts of windows that reach into it. */
   windowUsage(organizationId: string, period: IntervalRecord): Promise<WindowUsage[]>;
-  /** Every part of one quota window, for quota checks on windows longer than a period. */
-  windowParts(organizationId: string, feature: string, windowStart: string): Promise<WindowUsage[]>;
+  /**
+   * The parts of one quota window, one per billing period it lies in (one for
+   * DAILY, WEEKLY and MONTHLY windows); a quota check's only usage read.
+   */
+  windowParts(organizationId: string, feature: string, windowStart: string, billingPeriodStarts: readonly string[]): Promise<WindowUsage[]>;
   dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]>;
   closedPeriods(organizationId: string, limit: number): Promise<ClosedPeriodView[]>;
   freshness(): Promise<ReadModelFreshness>;
