@@ -20,6 +20,7 @@ help:
 	@echo "make test          install what is missing, then lint, type-check and run every test group"
 	@echo "make stack-up|stack-down|stack-status"
 	@echo "make test-unit|test-contract|test-int|test-e2e"
+	@echo "make bench         run every benchmark in bench/ and print its figures (takes several minutes)"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -66,3 +67,10 @@ demo: install
 demo-down:
 	@scripts/demo.sh down
 	@scripts/stack.sh down
+
+# Every benchmark in turn, one at a time so they do not share the cores; each
+# prints its figures. Needs the local stack, which this starts if it is down.
+BENCHMARKS := eventstore-append projector export api workflows
+bench: install tools
+	@scripts/stack.sh up
+	@for name in $(BENCHMARKS); do echo "== bench/$$name.bench.ts"; npx --no-install tsx bench/$$name.bench.ts || exit 1; done
