@@ -21,7 +21,7 @@ import autocannon from 'autocannon';
 import { MongoClient } from 'mongodb';
 import { SqliteEventStore } from '../src/infrastructure/eventstore/sqlite-event-store';
 import { stackSettings } from '../test/support/stack-settings';
-import { startApiProcess, type ApiProcess } from './support/api-process';
+import { startApiProcess, type ApiProcess } from '../test/support/api-process';
 
 type Scenario = 'bulk' | 'single' | 'quota';
 

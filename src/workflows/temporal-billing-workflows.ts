@@ -23,6 +23,11 @@ export interface TemporalBillingWorkflowsOptions {
   readonly schedule?: BillingSchedule;
   /** Signals sent at once when a job goes to every organization. */
   readonly signalConcurrency?: number;
+  /**
+   * How long a status query may wait for a worker to answer; a workflow whose
+   * worker is down would otherwise hold the caller for the server's default (30 s).
+   */
+  readonly queryTimeoutMs?: number;
 }
 
 export class TemporalBillingWorkflows implements BillingWorkflows {
@@ -51,7 +56,8 @@ export class TemporalBillingWorkflows implements BillingWorkflows {
 
   async status(organizationId: string): Promise<BillingWorkflowStatus | null> {
     try {
-      return await this.client.workflow.getHandle(billingWorkflowId(organizationId)).query(billingStatusQuery);
+      const query = () => this.client.workflow.getHandle(billingWorkflowId(organizationId)).query(billingStatusQuery);
+      return await (this.options.queryTimeoutMs === undefined ? query() : this.client.withDeadline(Date.now() + this.options.queryTimeoutMs, query));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;

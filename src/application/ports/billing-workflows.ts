@@ -38,3 +38,12 @@ export interface BillingWorkflows {
   /** The running period workflow's status, or null when the organization has none. */
   status(organizationId: string): Promise<BillingPeriodStatus | null>;
 }
+
+/** The workflow engine could not be reached or did not answer in time; the caller may try again shortly. */
+export class BillingWorkflowsUnavailableError extends Error {
+  override readonly name = 'BillingWorkflowsUnavailableError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}

@@ -1,7 +1,7 @@
 // `tally projector`: keeps the MongoDB read models current until SIGINT or
 // SIGTERM, then finishes its batch, stores the checkpoint and exits.
 import { systemClock } from '../../application/ports/clock';
-import { eventStoreSettings, loggingSettings, mongoSettings, projectorSettings, readEnvironment } from '../../infrastructure/config/environment';
+import { projectorProcessSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
 import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
@@ -12,7 +12,7 @@ import { Projector } from '../../projections/projector';
 const LAG_LOG_INTERVAL_MS = 10_000;
 
 export async function runProjector(): Promise<void> {
-  const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape).extend(projectorSettings.shape).extend(loggingSettings.shape));
+  const config = readEnvironment(projectorProcessSettings);
   const logger = createLogger(config.LOG_LEVEL, 'tally-projector');
   const { store, description } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);

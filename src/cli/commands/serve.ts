@@ -4,16 +4,7 @@
 // models are kept by `tally projector`; TALLY_EMBEDDED_PROJECTOR=true (or
 // --embedded-projector) runs one in this process instead, for a one-process demo.
 import { systemClock } from '../../application/ports/clock';
-import {
-  apiSettings,
-  embeddedProjectorSettings,
-  eventStoreSettings,
-  loggingSettings,
-  mongoSettings,
-  projectorSettings,
-  quotaCacheSettings,
-  readEnvironment,
-} from '../../infrastructure/config/environment';
+import { readEnvironment, serveSettings } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { listen } from '../../infrastructure/http/api-server';
 import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
@@ -21,19 +12,16 @@ import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
 import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
 import { MongoUsageProjection } from '../../projections/mongo-usage-projection';
 import { Projector } from '../../projections/projector';
+import { ReconnectingBillingWorkflows } from '../../workflows/reconnecting-billing-workflows';
 import { composeApi } from '../api-composition';
 
 export interface ServeOptions {
   readonly embeddedProjector?: boolean;
 }
 
-const serveSettings = apiSettings
-  .extend(eventStoreSettings.shape)
-  .extend(mongoSettings.shape)
-  .extend(loggingSettings.shape)
-  .extend(projectorSettings.shape)
-  .extend(embeddedProjectorSettings.shape)
-  .extend(quotaCacheSettings.shape);
+// The billing-workflow routes answer 503 within these times when Temporal or the worker is down, instead of hanging.
+const TEMPORAL_CONNECT_TIMEOUT_MS = 3_000;
+const WORKFLOW_QUERY_TIMEOUT_MS = 5_000;
 
 export async function runServe(options: ServeOptions = {}): Promise<void> {
   const config = readEnvironment(serveSettings);
@@ -41,7 +29,12 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
   const { store, description } = openEventStore(config);
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
 
-  // The billing-workflow routes answer 503 until a BillingWorkflows adapter is passed here.
+  // Connected on first use: tracking and queries never wait for Temporal, and the API starts without it.
+  const workflows = new ReconnectingBillingWorkflows({
+    temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, connectTimeoutMs: TEMPORAL_CONNECT_TIMEOUT_MS },
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    queryTimeoutMs: WORKFLOW_QUERY_TIMEOUT_MS,
+  });
   const { app } = composeApi({
     eventStore: store,
     db: mongo.db,
@@ -53,6 +46,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
       bodyLimit: config.TALLY_BODY_LIMIT,
       quotaCacheMs: config.TALLY_QUOTA_CACHE_MS,
     },
+    workflows,
   });
 
   const projector =
@@ -82,6 +76,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
   });
 
   await server.close();
+  await workflows.close();
   projector?.stop();
   await projecting;
   await mongo.close();

@@ -73,6 +73,19 @@ export const workerSettings = eventStoreSettings
   .extend(billingScheduleSettings.shape)
   .extend(loggingSettings.shape);
 
+/** `tally serve`: the HTTP API (and, when asked, a projector in the same process). */
+export const serveSettings = apiSettings
+  .extend(eventStoreSettings.shape)
+  .extend(mongoSettings.shape)
+  .extend(loggingSettings.shape)
+  .extend(projectorSettings.shape)
+  .extend(embeddedProjectorSettings.shape)
+  .extend(quotaCacheSettings.shape)
+  .extend(temporalSettings.shape);
+
+/** `tally projector`: keeps the MongoDB read models current from the event log. */
+export const projectorProcessSettings = eventStoreSettings.extend(mongoSettings.shape).extend(projectorSettings.shape).extend(loggingSettings.shape);
+
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }

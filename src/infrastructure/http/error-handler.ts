@@ -4,6 +4,7 @@
 // details go to the log, never to the client.
 import type { NextFunction, Request, Response } from 'express';
 import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
+import { BillingWorkflowsUnavailableError } from '../../application/ports/billing-workflows';
 import { EventStoreUnavailableError } from '../../application/ports/event-store';
 import { DomainError } from '../../domain/domain-error';
 import type { Logger } from '../logging/logger';
@@ -37,6 +38,9 @@ export function toHttpProblem(error: unknown): HttpProblem | null {
     if (error.code === 'not_found' && error.field === 'organizationId') return organizationNotFound();
     const errors = error.field === undefined ? [] : [{ path: error.field, message: error.message }];
     return new HttpProblem(DOMAIN_KINDS[error.code], error.message, { errors });
+  }
+  if (error instanceof BillingWorkflowsUnavailableError) {
+    return new HttpProblem('service-unavailable', error.message, { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS });
   }
   if (isUnavailable(error)) {
     return new HttpProblem('service-unavailable', 'A storage dependency is unreachable; try again shortly.', {

@@ -1,7 +1,8 @@
 // Runs the real API process (`tally serve`, from source through tsx) as a
 // child, configured through the environment like production, on a free port,
-// and stops it with SIGTERM the way an orchestrator would. Keeping the server
-// in its own process keeps the load generator off its event loop.
+// and stops it with SIGTERM the way an orchestrator would. The benchmarks use
+// it to keep the load generator off the server's event loop; the end-to-end
+// tests of `tally serve` itself use it to test the process users start.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
