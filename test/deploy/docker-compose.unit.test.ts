@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { workerSettings } from '../../src/infrastructure/config/environment';
+import type { z } from 'zod';
+import { projectorProcessSettings, serveSettings, workerSettings } from '../../src/infrastructure/config/environment';
 
 interface ComposeService {
   image?: string;
@@ -19,6 +20,25 @@ const root = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, ComposeService>;
 };
+
+// What a user exports before `docker compose up`, as the README says.
+const userShell: Record<string, string> = { TALLY_ADMIN_KEY: 'k'.repeat(48) };
+
+/** A service's environment as compose passes it: `${NAME:-default}` from the user's shell, else the default. */
+function environmentOf(service: ComposeService | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(service?.environment ?? {}).map(([name, value]) => [
+      name,
+      String(value).replace(/\$\{([A-Z0-9_]+):-([^}]*)\}/g, (_match, variable: string, fallback: string) => userShell[variable] ?? fallback),
+    ]),
+  );
+}
+
+function requiredVariables(settings: z.ZodObject): string[] {
+  return Object.entries(settings.shape)
+    .filter(([, schema]) => !(schema as z.ZodType).safeParse(undefined).success)
+    .map(([name]) => name);
+}
 
 describe('docker-compose.yml', () => {
   it.each([
@@ -48,10 +68,7 @@ describe('docker-compose.yml', () => {
 
   describe('the worker service', () => {
     const worker = compose.services.worker;
-    // Compose substitutes `${NAME:-default}` from the shell; without one set, the default applies.
-    const environment = Object.fromEntries(
-      Object.entries(worker?.environment ?? {}).map(([name, value]) => [name, String(value).replace(/\$\{[A-Z0-9_]+:-([^}]*)\}/g, '$1')]),
-    );
+    const environment = environmentOf(worker);
 
     it('is built from the repository’s Dockerfile, a multi-stage Node 20 build, and runs `tally worker`', () => {
       expect(worker?.build).toBe('.');
@@ -72,9 +89,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('sets every variable the worker’s configuration requires, with values it accepts', () => {
-      const required = Object.entries(workerSettings.shape)
-        .filter(([, schema]) => !schema.safeParse(undefined).success)
-        .map(([name]) => name);
+      const required = requiredVariables(workerSettings);
       expect(required.length).toBeGreaterThan(0);
       for (const name of required) expect(environment).toHaveProperty(name);
       const parsed = workerSettings.safeParse(environment);
@@ -91,5 +106,37 @@ describe('docker-compose.yml', () => {
         STRIPE_API_PROTOCOL: 'http',
       });
     });
+  });
+
+  describe.each([
+    ['api', ['serve'], serveSettings],
+    ['projector', ['projector'], projectorProcessSettings],
+  ] as const)('the %s service', (name, command, settings) => {
+    const service = compose.services[name];
+    const environment = environmentOf(service);
+
+    it(`runs \`tally ${command[0]}\` from the same image as the worker, once the event store and MongoDB are healthy`, () => {
+      expect(service?.build).toBe('.');
+      expect(service?.command).toEqual(command);
+      expect(service?.depends_on).toEqual({ kurrentdb: { condition: 'service_healthy' }, mongodb: { condition: 'service_healthy' } });
+    });
+
+    it('sets every variable its configuration requires, with values it accepts', () => {
+      for (const variable of requiredVariables(settings)) expect(environment).toHaveProperty(variable);
+      expect(settings.safeParse(environment).error?.issues ?? []).toEqual([]);
+      expect(environment).toMatchObject({ EVENTSTORE_CONNECTION_STRING: 'esdb://kurrentdb:2113?tls=false', MONGODB_URL: 'mongodb://mongodb:27017' });
+    });
+  });
+
+  it('has the API listen inside its container, published on the loopback, health-checked by its readiness probe', () => {
+    const api = compose.services.api;
+    expect(environmentOf(api)).toMatchObject({ HOST: '0.0.0.0', PORT: '3000', TEMPORAL_ADDRESS: 'temporal:7233' });
+    expect(api?.ports).toEqual(['127.0.0.1:3000:3000']);
+    expect(JSON.stringify(api?.healthcheck?.test)).toContain('/readyz');
+  });
+
+  it('leaves the admin key to the user: without it the API refuses to start, naming the variable', () => {
+    const withoutKey = { ...environmentOf(compose.services.api), TALLY_ADMIN_KEY: '' };
+    expect(serveSettings.safeParse(withoutKey).error?.issues.map((issue) => issue.path.join('.'))).toEqual(['TALLY_ADMIN_KEY']);
   });
 });
