@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     const writing = Date.now();
     await writeUsageLog(storePath, events);
     console.log(`wrote ${events.toLocaleString('en')} usage events in ${((Date.now() - writing) / 1000).toFixed(1)} s`);
-    const run = await runMeasured(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'replay', '--batch-size', String(argument('batch-size', 5_000))], { ...process.env, TALLY_EVENT_STORE_PATH: storePath, MONGODB_URL: mongodbUrl, MONGODB_DATABASE: database }, root);
+    const run = await runMeasured(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'replay', '--batch-size', String(argument('batch-size', 10_000))], { ...process.env, TALLY_EVENT_STORE_PATH: storePath, MONGODB_URL: mongodbUrl, MONGODB_DATABASE: database }, root);
     if (run.exitCode !== 0) throw new Error(`tally replay exited with ${run.exitCode}`);
     console.log(`projector (tally replay) peak resident memory: ${run.peakRssMb.toFixed(0)} MB`);
   } finally {

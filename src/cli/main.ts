@@ -47,7 +47,7 @@ program
   .description('rebuild the read models from the beginning of the event log (resumes an interrupted replay)')
   .option('--projection <name>', 'rebuild one projection only', 'usage')
   .option('--restart', 'start over even if an interrupted replay could be resumed')
-  .option('--batch-size <events>', 'events per batch', (value) => positiveInteger(value, '--batch-size'), 5_000)
+  .option('--batch-size <events>', 'events folded into one write to MongoDB (memory grows with it)', (value) => positiveInteger(value, '--batch-size'), 10_000)
   .action((options: { projection: string; restart?: boolean; batchSize: number }) => load('replay').then((m) => m.runReplay(options)));
 
 program

@@ -44,6 +44,8 @@ const IDLE_MS = 250;
 const CAUGHT_UP_MARK_INTERVAL_MS = 1_000;
 const STANDBY_RETRY_MS = 1_000;
 const RETRY_BACKOFF_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+/** Events read from the log at a time while replaying; batches may be larger. */
+const REPLAY_PAGE_SIZE = 1_000;
 
 // Without a logger, warnings still reach stderr: a batch retried forever must not be silent.
 const stderrLogger: ProjectorLogger = {
@@ -152,12 +154,32 @@ export class Projector {
 
   private async replayToHead(onBatch?: (applied: number, position: GlobalPosition) => void): Promise<number> {
     let applied = 0;
+    let cursor = this.position;
+    // The log is read in small pages and only decoded events are kept until a batch is full: a large
+    // batch (fewer, fuller writes to MongoDB) then costs the decoded events, not every page's raw rows.
+    const pageSize = Math.min(this.batchSize, REPLAY_PAGE_SIZE);
+    let batch: PositionedEvent[] = [];
+    let batchEvents = 0;
+    let last: RecordedEvent | null = null;
     for (;;) {
-      const events = await this.options.store.readAll({ fromPosition: this.position ?? undefined, maxCount: this.batchSize });
-      if (events.length === 0) break;
-      await this.flush(events);
-      applied += events.length;
-      onBatch?.(applied, this.position as GlobalPosition);
+      const page = await this.options.store.readAll({ fromPosition: cursor ?? undefined, maxCount: pageSize });
+      if (page.length > 0) {
+        for (const recorded of page) {
+          const event = decodeEvent(recorded);
+          if (event) batch.push({ event, position: Number(recorded.position) });
+        }
+        batchEvents += page.length;
+        last = page[page.length - 1];
+        cursor = last.position;
+      }
+      if (last && (batchEvents >= this.batchSize || (page.length === 0 && batchEvents > 0))) {
+        await this.applyBatch(batch, last, batchEvents);
+        applied += batchEvents;
+        onBatch?.(applied, last.position);
+        batch = [];
+        batchEvents = 0;
+      }
+      if (page.length === 0) break;
     }
     await this.markCaughtUp(true);
     return applied;
@@ -190,7 +212,12 @@ export class Projector {
       const event = decodeEvent(recorded);
       if (event) positioned.push({ event, position: Number(recorded.position) });
     }
-    const last = batch[batch.length - 1];
+    await this.applyBatch(positioned, batch[batch.length - 1], batch.length);
+    return [];
+  }
+
+  /** Applies decoded events and stores the checkpoint at `last` (which may be an event no projection reads). */
+  private async applyBatch(positioned: readonly PositionedEvent[], last: RecordedEvent, eventCount: number): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (positioned.length > 0) await this.options.projection.apply(positioned);
@@ -208,8 +235,7 @@ export class Projector {
     }
     this.position = last.position;
     this.lastAppliedRecordedAt = last.recordedAt;
-    this.appliedEvents += batch.length;
-    return [];
+    this.appliedEvents += eventCount;
   }
 
   /** Renews the lease (real time) and records when the projection was last at the head (the clock's time). */
