@@ -18,8 +18,10 @@ import { projectRoot, stackSettings } from '../support/stack-settings';
 
 const EVENTS = 40_000;
 
+// Node itself with tsx's loader, not the tsx command: that is a wrapper around a second
+// process, and SIGKILL on the wrapper would leave the real projector running.
 function startProjector(env: Record<string, string>): ChildProcess {
-  return spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'projector'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'projector'], {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -86,6 +88,9 @@ describe('a projector killed mid-stream', () => {
     await exited(first);
     const killedAt = await position();
     expect(killedAt).toBeLessThan(head as bigint);
+    // Nothing of the killed projector lives on to move the checkpoint.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await position()).toBe(killedAt);
 
     const second = startProjector(env);
     await waitFor(async () => (await position()) === head, 120_000, 'the restarted projector to reach the head');
