@@ -29,6 +29,8 @@ export interface ProjectorOptions {
   readonly clock: Clock;
   readonly batchSize?: number;
   readonly batchWindowMs?: number;
+  /** Events per batch while `run()` first catches up with a log it is far behind; 10 × batchSize by default. */
+  readonly catchUpBatchSize?: number;
   readonly logger?: ProjectorLogger;
 }
 
@@ -68,12 +70,14 @@ export class Projector {
   });
   private readonly batchSize: number;
   private readonly batchWindowMs: number;
+  private readonly catchUpBatchSize: number;
   private readonly logger: ProjectorLogger;
   appliedEvents = 0;
 
   constructor(private readonly options: ProjectorOptions) {
     this.batchSize = options.batchSize ?? 1_000;
     this.batchWindowMs = options.batchWindowMs ?? 50;
+    this.catchUpBatchSize = options.catchUpBatchSize ?? this.batchSize * 10;
     this.logger = options.logger ?? stderrLogger;
   }
 
@@ -93,6 +97,18 @@ export class Projector {
       this.logger.info('another projector holds the lease; standing by', { projection: this.name });
       await Promise.race([sleep(STANDBY_RETRY_MS), this.stopSignal]);
     }
+    try {
+      // A log written while no projector ran (a first start, a restart after downtime) is read in
+      // large batches first, as a replay would; following it live then starts near the head.
+      await this.replayToHead(undefined, this.catchUpBatchSize);
+      if (!this.stopping) await this.follow();
+    } finally {
+      await this.options.checkpoints.release(this.name, this.owner).catch(() => undefined);
+    }
+  }
+
+  /** Applies new events as they are appended, in batches of `batchSize` events or `batchWindowMs`. */
+  private async follow(): Promise<void> {
     const subscription = this.options.store.subscribeToAll(this.position === null ? {} : { fromPosition: this.position });
     const iterator = subscription[Symbol.asyncIterator]();
     let next = iterator.next();
@@ -116,7 +132,6 @@ export class Projector {
       if (batch.length > 0) await this.flush(batch);
     } finally {
       await subscription.unsubscribe();
-      await this.options.checkpoints.release(this.name, this.owner).catch(() => undefined);
     }
   }
 
@@ -152,12 +167,13 @@ export class Projector {
     }
   }
 
-  private async replayToHead(onBatch?: (applied: number, position: GlobalPosition) => void): Promise<number> {
+  /** Applies the log from the checkpoint to its head in batches of `batchSize` events; stops early when asked to. */
+  private async replayToHead(onBatch?: (applied: number, position: GlobalPosition) => void, batchSize = this.batchSize): Promise<number> {
     let applied = 0;
     let cursor = this.position;
     // The log is read in small pages and only decoded events are kept until a batch is full: a large
     // batch (fewer, fuller writes to MongoDB) then costs the decoded events, not every page's raw rows.
-    const pageSize = Math.min(this.batchSize, REPLAY_PAGE_SIZE);
+    const pageSize = Math.min(batchSize, REPLAY_PAGE_SIZE);
     let batch: PositionedEvent[] = [];
     let batchEvents = 0;
     let last: RecordedEvent | null = null;
@@ -172,12 +188,13 @@ export class Projector {
         last = page[page.length - 1];
         cursor = last.position;
       }
-      if (last && (batchEvents >= this.batchSize || (page.length === 0 && batchEvents > 0))) {
+      if (last && (batchEvents >= batchSize || (page.length === 0 && batchEvents > 0))) {
         await this.applyBatch(batch, last, batchEvents);
         applied += batchEvents;
         onBatch?.(applied, last.position);
         batch = [];
         batchEvents = 0;
+        if (this.stopping) return applied;
       }
       if (page.length === 0) break;
     }
