@@ -15,7 +15,7 @@ import { ReconnectingBillingWorkflows } from '../../src/workflows/reconnecting-b
 import { eventually } from '../workflows/support/billing-harness';
 import { startApi } from '../support/api-harness';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
-import { projectRoot, stackSettings } from '../support/stack-settings';
+import { projectRoot, stackSettings, tallyProcessEnvironment } from '../support/stack-settings';
 
 const settings = stackSettings();
 
@@ -25,16 +25,7 @@ describe('tally serve with tally worker', () => {
   const ORG = `org_serve_${run}`;
   const adminKey = randomBytes(24).toString('hex');
   const env = {
-    TALLY_EVENT_STORE_PATH: join(directory, 'events.sqlite'),
-    MONGODB_URL: settings.mongodbUrl,
-    MONGODB_DATABASE: `tally_serve_${run}`,
-    TEMPORAL_ADDRESS: settings.temporalAddress,
-    TEMPORAL_NAMESPACE: settings.temporalNamespace,
-    TEMPORAL_TASK_QUEUE: `tally-serve-test-${run}`,
-    STRIPE_API_KEY: 'sk_test_123',
-    STRIPE_API_HOST: settings.stripeApiHost,
-    STRIPE_API_PORT: String(settings.stripeApiPort),
-    STRIPE_API_PROTOCOL: settings.stripeApiProtocol,
+    ...tallyProcessEnvironment({ storePath: join(directory, 'events.sqlite'), database: `tally_serve_${run}`, taskQueue: `tally-serve-test-${run}` }),
     TALLY_ADMIN_KEY: adminKey,
     TALLY_EMBEDDED_PROJECTOR: 'true',
   };

@@ -42,3 +42,24 @@ export function stackSettings(): StackSettings {
     stripeApiProtocol: value('STRIPE_API_PROTOCOL', 'http') === 'https' ? 'https' : 'http',
   };
 }
+
+/**
+ * The environment `tally` processes (serve, projector, worker) need to run on
+ * the local stack, each test with its own store, database and task queue.
+ */
+export function tallyProcessEnvironment(own: { storePath: string; database: string; taskQueue: string }) {
+  const settings = stackSettings();
+  return {
+    TALLY_EVENT_STORE_PATH: own.storePath,
+    MONGODB_URL: settings.mongodbUrl,
+    MONGODB_DATABASE: own.database,
+    TEMPORAL_ADDRESS: settings.temporalAddress,
+    TEMPORAL_NAMESPACE: settings.temporalNamespace,
+    TEMPORAL_TASK_QUEUE: own.taskQueue,
+    // stripe-mock accepts any test key.
+    STRIPE_API_KEY: 'sk_test_123',
+    STRIPE_API_HOST: settings.stripeApiHost,
+    STRIPE_API_PORT: String(settings.stripeApiPort),
+    STRIPE_API_PROTOCOL: settings.stripeApiProtocol,
+  };
+}

@@ -21,7 +21,7 @@ import { billingWorkflowId } from '../../src/workflows/billing-period-messages';
 import { TemporalBillingWorkflows } from '../../src/workflows/temporal-billing-workflows';
 import { tally } from '../support/cli';
 import { SequentialIds } from '../support/fixed-clock';
-import { projectRoot, stackSettings } from '../support/stack-settings';
+import { projectRoot, stackSettings, tallyProcessEnvironment } from '../support/stack-settings';
 import { eventually } from './support/billing-harness';
 
 const settings = stackSettings();
@@ -31,16 +31,7 @@ describe('tally worker', () => {
   const run = randomUUID().slice(0, 8);
   const ORG = `org_worker_${run}`;
   const env = {
-    TALLY_EVENT_STORE_PATH: join(directory, 'events.sqlite'),
-    MONGODB_URL: settings.mongodbUrl,
-    MONGODB_DATABASE: `tally_worker_${run}`,
-    TEMPORAL_ADDRESS: settings.temporalAddress,
-    TEMPORAL_NAMESPACE: settings.temporalNamespace,
-    TEMPORAL_TASK_QUEUE: `tally-worker-test-${run}`,
-    STRIPE_API_KEY: 'sk_test_123',
-    STRIPE_API_HOST: settings.stripeApiHost,
-    STRIPE_API_PORT: String(settings.stripeApiPort),
-    STRIPE_API_PROTOCOL: settings.stripeApiProtocol,
+    ...tallyProcessEnvironment({ storePath: join(directory, 'events.sqlite'), database: `tally_worker_${run}`, taskQueue: `tally-worker-test-${run}` }),
     LOG_LEVEL: 'warn',
   };
   let store: SqliteEventStore;
