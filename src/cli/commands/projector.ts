@@ -1,13 +1,10 @@
 // `tally projector`: keeps the MongoDB read models current until SIGINT or
 // SIGTERM, then finishes its batch, stores the checkpoint and exits.
-import { systemClock } from '../../application/ports/clock';
 import { projectorProcessSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
-import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
+import { createLogger } from '../../infrastructure/logging/logger';
 import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
-import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
-import { MongoUsageProjection } from '../../projections/mongo-usage-projection';
-import { Projector } from '../../projections/projector';
+import { usageProjector } from '../usage-projector';
 
 const LAG_LOG_INTERVAL_MS = 10_000;
 
@@ -16,15 +13,7 @@ export async function runProjector(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'tally-projector');
   const { store, description } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
-  const projector = new Projector({
-    store,
-    checkpoints: new MongoCheckpointStore(mongo.db, config.PROJECTOR_LEASE_MS),
-    projection: new MongoUsageProjection(mongo.db),
-    clock: systemClock,
-    batchSize: config.PROJECTOR_BATCH_SIZE,
-    batchWindowMs: config.PROJECTOR_BATCH_WINDOW_MS,
-    logger: fieldLogger(logger),
-  });
+  const projector = usageProjector(store, mongo.db, config, logger);
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping after the current batch');
     projector.stop();

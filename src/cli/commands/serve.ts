@@ -7,13 +7,11 @@ import { systemClock } from '../../application/ports/clock';
 import { readEnvironment, serveSettings } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { listen } from '../../infrastructure/http/api-server';
-import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
+import { createLogger } from '../../infrastructure/logging/logger';
 import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
-import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
-import { MongoUsageProjection } from '../../projections/mongo-usage-projection';
-import { Projector } from '../../projections/projector';
 import { ReconnectingBillingWorkflows } from '../../workflows/reconnecting-billing-workflows';
 import { composeApi } from '../api-composition';
+import { usageProjector } from '../usage-projector';
 
 export interface ServeOptions {
   readonly embeddedProjector?: boolean;
@@ -49,18 +47,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
     workflows,
   });
 
-  const projector =
-    options.embeddedProjector || config.TALLY_EMBEDDED_PROJECTOR
-      ? new Projector({
-          store,
-          checkpoints: new MongoCheckpointStore(mongo.db, config.PROJECTOR_LEASE_MS),
-          projection: new MongoUsageProjection(mongo.db),
-          clock: systemClock,
-          batchSize: config.PROJECTOR_BATCH_SIZE,
-          batchWindowMs: config.PROJECTOR_BATCH_WINDOW_MS,
-          logger: fieldLogger(logger),
-        })
-      : null;
+  const projector = options.embeddedProjector || config.TALLY_EMBEDDED_PROJECTOR ? usageProjector(store, mongo.db, config, logger) : null;
   const projecting = projector?.run().catch((error: unknown) => logger.error({ err: error }, 'embedded projector stopped'));
 
   const server = await listen(app, config.HOST, config.PORT);

@@ -35,6 +35,7 @@ export const projectorSettings = z.object({
   /** How long a stopped or crashed projector blocks a standby from taking over. */
   PROJECTOR_LEASE_MS: positiveInt.min(1_000).max(600_000).default(30_000),
 });
+export type ProjectorSettings = z.infer<typeof projectorSettings>;
 
 export const apiSettings = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
