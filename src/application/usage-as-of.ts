@@ -2,31 +2,20 @@
 // priced with the quotas in force then — the answer a customer dispute needs.
 import { DomainError, validationError } from '../domain/domain-error';
 import { eventTime } from '../domain/event-time';
-import type { IntervalRecord, UsageCorrected, UsageRecorded } from '../domain/events';
-import { toMajorString } from '../domain/money';
+import type { FeatureSummary, IntervalRecord, UsageCorrected, UsageRecorded } from '../domain/events';
 import { aggregationOf, evolve, initialOrganizationState, type OrganizationState } from '../domain/organization';
-import { foldUsage, statementForPeriod } from '../domain/period-statement';
+import { foldUsage, statementForPeriod, toFeatureSummary } from '../domain/period-statement';
 import { openPeriodAt, toIntervalRecord } from '../domain/usage-placement';
 import { organizationHistory } from './organization-history';
 import type { EventStore } from './ports/event-store';
-
-export interface UsageAsOfLine {
-  readonly feature: string;
-  readonly totalQuantity: number;
-  readonly includedQuantity: number;
-  readonly overageQuantity: number;
-  readonly overageAmount: string;
-  readonly currency: string;
-  readonly events: number;
-  readonly corrections: number;
-}
 
 export interface UsageAsOf {
   readonly organizationId: string;
   readonly asOf: string;
   readonly billingPeriod: IntervalRecord;
   readonly eventsConsidered: number;
-  readonly features: readonly UsageAsOfLine[];
+  /** The same per-feature summary a period close records. */
+  readonly features: readonly FeatureSummary[];
 }
 
 export function parseAsOf(value: string): Date {
@@ -57,15 +46,6 @@ export async function usageAsOf(store: EventStore, organizationId: string, asOf:
     asOf: asOf.toISOString(),
     billingPeriod: period,
     eventsConsidered: considered,
-    features: lines.map((line) => ({
-      feature: line.feature,
-      totalQuantity: line.totalQuantity,
-      includedQuantity: line.includedQuantity,
-      overageQuantity: line.overageQuantity,
-      overageAmount: toMajorString(line.overageAmount),
-      currency: line.overageAmount.currency,
-      events: line.events,
-      corrections: line.corrections,
-    })),
+    features: lines.map(toFeatureSummary),
   };
 }
