@@ -159,7 +159,9 @@ start_service() {
         --debug-addr=- --telemetry=disable --log-level=warn
       ;;
     stripe-mock)
-      launch stripe-mock "$bin/stripe-mock" -http-addr "$host:$stripe_mock_port"
+      # -http alone: stripe-mock otherwise also opens HTTPS on *:12112, on every interface,
+      # and a second stack beside this one could not start.
+      launch stripe-mock "$bin/stripe-mock" -http -http-addr "$host:$stripe_mock_port"
       ;;
   esac
 }
