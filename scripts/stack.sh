@@ -159,9 +159,10 @@ start_service() {
         --debug-addr=- --telemetry=disable --log-level=warn
       ;;
     stripe-mock)
-      # -http alone: stripe-mock otherwise also opens HTTPS on *:12112, on every interface,
-      # and a second stack beside this one could not start.
-      launch stripe-mock "$bin/stripe-mock" -http -http-addr "$host:$stripe_mock_port"
+      # stripe-mock also opens HTTPS on *:12112 (every interface) unless told where: a socket
+      # in this stack's data folder keeps it off the network and out of a second stack's way.
+      rm -f "$data/stripe-mock-https.sock"
+      launch stripe-mock "$bin/stripe-mock" -http-addr "$host:$stripe_mock_port" -https-unix "$data/stripe-mock-https.sock"
       ;;
   esac
 }
