@@ -12,15 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MongoClient } from 'mongodb';
-import { OrganizationCommandHandler } from '../src/application/organization-command-handler';
 import { systemClock } from '../src/application/ports/clock';
 import type { GlobalPosition } from '../src/application/ports/event-store';
-import { UsageCommands } from '../src/application/usage-commands';
 import { SqliteEventStore } from '../src/infrastructure/eventstore/sqlite-event-store';
-import { connectTemporalClient } from '../src/infrastructure/temporal/temporal-connection';
+import { connectTemporalClient } from '../src/workflows/temporal-connection';
 import { TemporalBillingWorkflows } from '../src/workflows/temporal-billing-workflows';
 import { SequentialIds } from '../test/support/fixed-clock';
 import { stackSettings } from '../test/support/stack-settings';
+import { composeWriteSide } from '../src/composition/write-side';
 
 const root = join(__dirname, '..');
 const argument = (name: string, fallback: number) => {
@@ -71,7 +70,7 @@ async function main(): Promise<void> {
   const client = await connectTemporalClient({ address: settings.temporalAddress, namespace: settings.temporalNamespace });
   const workflows = new TemporalBillingWorkflows(client, { taskQueue, signalConcurrency: 64 });
   try {
-    const commands = new UsageCommands(new OrganizationCommandHandler(store, systemClock), new SequentialIds());
+    const commands = composeWriteSide({ eventStore: store, clock: systemClock, ids: new SequentialIds() }).commands;
     for (let i = 0; i < organizations; i += 1) {
       const organizationId = `org_bench_${run}_${i}`;
       await commands.configureOrganization({ organizationId });

@@ -1,10 +1,9 @@
 // Writes a realistic usage log into a SQLite event store through the real
 // command path, for benchmarks: a few organizations, several features and
 // time zones, bulks of 500 with content-derived idempotency keys.
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { UsageCommands } from '../../src/application/usage-commands';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { FixedClock, SequentialIds } from '../../test/support/fixed-clock';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const FEATURES = ['OCR_SCAN', 'API_CALL', 'EMAIL_SENT', 'SMS_SENT', 'STORAGE_GB', 'PDF_EXPORT'];
 const ORGANIZATIONS = [
@@ -17,7 +16,7 @@ const ORGANIZATIONS = [
 export async function writeUsageLog(path: string, events: number, options: { organizations?: number } = {}): Promise<void> {
   const store = SqliteEventStore.open(path);
   const clock = new FixedClock(new Date('2026-11-28T12:00:00Z'));
-  const commands = new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
+  const commands = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands;
   const organizations = ORGANIZATIONS.slice(0, options.organizations ?? ORGANIZATIONS.length);
   for (const organization of organizations) {
     await commands.configureOrganization(organization);

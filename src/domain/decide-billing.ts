@@ -3,13 +3,12 @@
 // Each is idempotent, so an activity retried after a lost answer records
 // nothing twice.
 import type { CloseBillingPeriod, RecordInvoiceItem, RecordStripeFailure, RecordStripeReport, RecordUsageAggregation } from './commands';
+import { periodClosesAt } from './billing-calendar';
 import { DomainError, validationError } from './domain-error';
 import type { IntervalRecord, OrganizationEvent } from './events';
 import { isPeriodClosed, stripeReportKey, type ActiveOrganization } from './organization';
 import { statementForPeriod, toFeatureSummary, type WindowUsage } from './period-statement';
 import { billingPeriodAt } from './periods';
-
-const MINUTE_MS = 60_000;
 
 function requirePeriod(state: ActiveOrganization, period: IntervalRecord): void {
   const start = new Date(period.start);
@@ -31,9 +30,9 @@ export function closeBillingPeriod(command: CloseBillingPeriod, state: ActiveOrg
   const { organizationId, billingPeriod, early } = command.data;
   requirePeriod(state, billingPeriod);
   if (isPeriodClosed(state, billingPeriod.start)) return [];
-  const closesAt = Date.parse(billingPeriod.end) + state.settings.gracePeriodMinutes * MINUTE_MS;
-  if (!early && now.getTime() < closesAt) {
-    throw new DomainError('illegal_state', `period ${billingPeriod.start} closes at ${new Date(closesAt).toISOString()}, after its grace period`, 'billingPeriod');
+  const closesAt = periodClosesAt(billingPeriod, state.settings);
+  if (!early && now.getTime() < closesAt.getTime()) {
+    throw new DomainError('illegal_state', `period ${billingPeriod.start} closes at ${closesAt.toISOString()}, after its grace period`, 'billingPeriod');
   }
   if (early && now.getTime() < Date.parse(billingPeriod.start)) {
     throw new DomainError('illegal_state', `period ${billingPeriod.start} has not started yet`, 'billingPeriod');

@@ -1,5 +1,7 @@
-// The organization decider: given a command, the current state and "now", the
-// events to append, or a DomainError saying why not. Pure: no clock, no ids, no I/O.
+// The organization's decision rules: given a command, what the ledger knows and
+// "now", the events to append, or a DomainError saying why not. Pure: no clock,
+// no ids, no I/O. Called through OrganizationLedger.decide, which supplies the
+// context from the fold of the organization's events.
 import { validateCustomFeature } from './catalogue';
 import { closeBillingPeriod, recordInvoiceItem, recordStripeFailure, recordStripeReport, recordUsageAggregation } from './decide-billing';
 import type { WindowUsage } from './period-statement';
@@ -13,12 +15,12 @@ import type {
   TrackUsage,
 } from './commands';
 import { DomainError, validationError } from './domain-error';
-import type { OrganizationEvent, UsageCorrected, UsageRecorded } from './events';
+import type { OrganizationEvent, UsageCorrected, UsageEvent, UsageRecorded } from './events';
 import { DEFAULT_ORGANIZATION_SETTINGS, validateOrganizationSettings, type OrganizationSettings } from './organization-settings';
-import type { ActiveOrganization, OrganizationState } from './organization';
+import { requireActive, type ActiveOrganization, type OrganizationState } from './organization';
 import { perUnitPricing } from './pricing';
 import { validateQuota, type Quota } from './quota';
-import { describeFingerprint, sameUsage, type UsageFingerprint, type UsageKeyLookup } from './usage-identity';
+import { describeFingerprint, fingerprintOf, sameUsage, type UsageFingerprint, type UsageKeyLookup } from './usage-identity';
 import { placeCorrection, placeUsage } from './usage-placement';
 import { MAX_BULK_ITEMS, parseInstant, requireFeature, validateIdempotencyKey, validateQuantity, validateUsageItem } from './usage-validation';
 
@@ -27,7 +29,7 @@ export interface DecisionContext {
   /** The content each already-accepted idempotency key of this organization was recorded with. */
   readonly knownUsage: UsageKeyLookup;
   /** The organization's usage per quota window and period, for aggregation and close. */
-  readonly windowUsage?: () => readonly WindowUsage[];
+  readonly windowUsage: () => readonly WindowUsage[];
 }
 
 export function decide(command: OrganizationCommand, state: OrganizationState, context: DecisionContext): OrganizationEvent[] {
@@ -45,9 +47,9 @@ export function decide(command: OrganizationCommand, state: OrganizationState, c
     case 'CorrectUsage':
       return correctUsage(command, requireActive(state, command.data.organizationId), context);
     case 'RecordUsageAggregation':
-      return recordUsageAggregation(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage?.() ?? []);
+      return recordUsageAggregation(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage());
     case 'CloseBillingPeriod':
-      return closeBillingPeriod(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage?.() ?? []);
+      return closeBillingPeriod(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage());
     case 'RecordStripeReport':
       return recordStripeReport(command, requireActive(state, command.data.organizationId), context.now);
     case 'RecordStripeFailure':
@@ -60,13 +62,6 @@ export function decide(command: OrganizationCommand, state: OrganizationState, c
       throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
     }
   }
-}
-
-function requireActive(state: OrganizationState, organizationId: string): ActiveOrganization {
-  if (state.status !== 'active') {
-    throw new DomainError('not_found', `organization ${JSON.stringify(organizationId)} does not exist`, 'organizationId');
-  }
-  return state;
 }
 
 function configureOrganization(command: ConfigureOrganization, state: OrganizationState, now: Date): OrganizationEvent[] {
@@ -171,7 +166,6 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
         `${prefix}idempotencyKey`,
       );
     }
-    acceptedHere.set(item.idempotencyKey, { feature: feature.key, quantity: item.quantity, timestampMs: happenedAt.getTime() });
     const destination = placeUsage(state, feature, happenedAt, now);
     const common = {
       organizationId,
@@ -184,14 +178,12 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
       ...(item.userId !== undefined && { userId: item.userId }),
       ...(item.metadata !== undefined && { metadata: item.metadata }),
     };
-    if (destination.kind === 'on_time') {
-      events.push({ type: 'UsageRecorded', data: common } satisfies UsageRecorded);
-    } else {
-      events.push({
-        type: 'UsageCorrected',
-        data: { ...common, reason: 'late', originalBillingPeriod: destination.originalBillingPeriod },
-      } satisfies UsageCorrected);
-    }
+    const usage: UsageEvent =
+      destination.kind === 'on_time'
+        ? ({ type: 'UsageRecorded', data: common } satisfies UsageRecorded)
+        : ({ type: 'UsageCorrected', data: { ...common, reason: 'late', originalBillingPeriod: destination.originalBillingPeriod } } satisfies UsageCorrected);
+    acceptedHere.set(item.idempotencyKey, fingerprintOf(usage));
+    events.push(usage);
   });
   return events;
 }

@@ -203,6 +203,11 @@ export type OrganizationEvent =
 
 export type OrganizationEventType = OrganizationEvent['type'];
 
+/** The events that count usage (recorded on time, or as a correction); a duplicate counts nothing. */
+export type UsageEvent = UsageRecorded | UsageCorrected;
+
+export const isUsageEvent = (event: OrganizationEvent): event is UsageEvent => event.type === 'UsageRecorded' || event.type === 'UsageCorrected';
+
 export const ORGANIZATION_EVENT_TYPES: readonly OrganizationEventType[] = [
   'OrganizationConfigured',
   'CustomFeatureDefined',

@@ -2,6 +2,7 @@
 // its settings, custom features, quotas and which periods have closed. It is
 // what `decide` needs and nothing more; usage totals live in read models.
 import { builtInFeature, type Aggregation, type FeatureDefinition } from './catalogue';
+import { DomainError } from './domain-error';
 import type { IntervalRecord, OrganizationEvent } from './events';
 import type { OrganizationSettings } from './organization-settings';
 import { defaultQuota, type Quota } from './quota';
@@ -34,6 +35,17 @@ export interface StripeReportState {
 export const stripeReportKey = (feature: string, billingPeriodStart: string): string => `${feature}|${Date.parse(billingPeriodStart)}`;
 
 export type ActiveOrganization = Extract<OrganizationState, { status: 'active' }>;
+
+/** The one answer for an organization that does not exist (or that the caller may not see). */
+export function organizationNotFound(organizationId: string): DomainError {
+  return new DomainError('not_found', `organization ${JSON.stringify(organizationId)} does not exist`, 'organizationId');
+}
+
+/** Commands other than configuring an organization need one that exists. */
+export function requireActive(state: OrganizationState, organizationId: string): ActiveOrganization {
+  if (state.status !== 'active') throw organizationNotFound(organizationId);
+  return state;
+}
 
 export const initialOrganizationState = (): OrganizationState => ({ status: 'unknown' });
 

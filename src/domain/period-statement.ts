@@ -3,12 +3,13 @@
 // per window. Read models, period close and audits all call this one function
 // with window totals (from MongoDB, from the state, or from raw events).
 import type { Aggregation, FeatureDefinition } from './catalogue';
-import type { FeatureSummary, IntervalRecord, UsageCorrected, UsageRecorded } from './events';
+import type { FeatureSummary, IntervalRecord, UsageEvent } from './events';
 import { addMoney, toMajorString, zero, type Money } from './money';
 import { effectiveQuota, findFeature, type ActiveOrganization } from './organization';
 import type { ResetPeriod } from './periods';
 import { chargeForWindow, incrementalCharge } from './pricing';
-import { applyReading, EMPTY_WINDOW_TOTAL, mergeTotals, readingOf, type WindowTotal } from './usage-aggregation';
+import { EMPTY_WINDOW_TOTAL, mergeTotals, type WindowTotal } from './usage-aggregation';
+import { WindowUsageIndex } from './window-usage-index';
 
 /** A window's usage as recorded in one billing period. */
 export interface WindowUsage {
@@ -108,17 +109,9 @@ export function toFeatureSummary(line: FeatureLine): FeatureSummary {
   };
 }
 
-/** Folds raw usage events into window totals, as a projection would (for audits and tests). */
-export function foldUsage(
-  events: Iterable<UsageRecorded | UsageCorrected>,
-  aggregationOf: (feature: string) => Aggregation,
-): WindowUsage[] {
-  const byKey = new Map<string, WindowUsage>();
-  for (const event of events) {
-    const { feature, billingPeriod, window } = event.data;
-    const key = `${feature}|${billingPeriod.start}|${window.start}`;
-    const current = byKey.get(key) ?? { feature, billingPeriod, window, total: EMPTY_WINDOW_TOTAL };
-    byKey.set(key, { ...current, total: applyReading(aggregationOf(feature), current.total, readingOf(event)) });
-  }
-  return [...byKey.values()];
+/** Folds raw usage events into window totals, as the ledger and the projections do (for audits and as-of answers). */
+export function foldUsage(events: Iterable<UsageEvent>, aggregationOf: (feature: string) => Aggregation): WindowUsage[] {
+  const windows = new WindowUsageIndex();
+  for (const event of events) windows.fold(event, aggregationOf);
+  return windows.all();
 }

@@ -8,6 +8,7 @@
 
 import { IANAZone } from 'luxon';
 import { validationError } from './domain-error';
+import type { IntervalRecord } from './events';
 
 export type ResetPeriod = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'QUARTERLY' | 'YEARLY';
 export const RESET_PERIODS: readonly ResetPeriod[] = Object.freeze(['DAILY', 'WEEKLY', 'MONTHLY', 'QUARTERLY', 'YEARLY']);
@@ -56,7 +57,7 @@ export function validateBillingSettings(s: BillingSettings): void {
 // arithmetic and only the mapping to instants needs the zone.
 
 const SECOND_MS = 1_000;
-const MINUTE_MS = 60_000;
+export const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
 interface Calendar {
@@ -354,3 +355,8 @@ export function containsInstant(i: Interval, instant: Date): boolean {
   const at = instant.getTime();
   return i.start.getTime() <= at && at < i.end.getTime();
 }
+
+/** An interval as events and read models store it: ISO instants. */
+export const toIntervalRecord = (interval: Interval): IntervalRecord => ({ start: interval.start.toISOString(), end: interval.end.toISOString() });
+
+export const toInterval = (record: IntervalRecord): Interval => ({ start: new Date(record.start), end: new Date(record.end) });

@@ -2,7 +2,7 @@
 // aggregation. The same functions serve live projections, replays and audits,
 // so the three can never disagree about what a window holds.
 import type { Aggregation } from './catalogue';
-import type { UsageCorrected, UsageRecorded } from './events';
+import type { UsageEvent } from './events';
 
 export interface WindowTotal {
   readonly quantity: number;
@@ -20,7 +20,7 @@ export interface UsageReading {
   readonly correction: boolean;
 }
 
-export function readingOf(event: UsageRecorded | UsageCorrected): UsageReading {
+export function readingOf(event: UsageEvent): UsageReading {
   return { quantity: event.data.quantity, timestampMs: Date.parse(event.data.timestamp), correction: event.type === 'UsageCorrected' };
 }
 

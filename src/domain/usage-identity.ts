@@ -2,12 +2,18 @@
 // repeated key the content it was first accepted with. A repeat with the same
 // content is a duplicate (acknowledged, never counted); with other content it is
 // a conflict, because silently dropping it could lose real usage.
+import type { UsageEvent } from './events';
 
 export interface UsageFingerprint {
   readonly feature: string;
   readonly quantity: number;
   /** Epoch milliseconds of the recorded timestamp. */
   readonly timestampMs: number;
+}
+
+/** The content a usage event's idempotency key stands for. */
+export function fingerprintOf(event: UsageEvent): UsageFingerprint {
+  return { feature: event.data.feature, quantity: event.data.quantity, timestampMs: Date.parse(event.data.timestamp) };
 }
 
 export type UsageKeyLookup = (idempotencyKey: string) => UsageFingerprint | undefined;

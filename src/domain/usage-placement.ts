@@ -4,28 +4,9 @@
 // its original timestamp.
 import type { FeatureDefinition } from './catalogue';
 import type { IntervalRecord, UsagePlacement } from './events';
-import { effectiveQuota, isPeriodClosed, type ActiveOrganization } from './organization';
-import { billingPeriodAt, containsInstant, nextBillingPeriod, quotaWindowAt, type Interval } from './periods';
-
-const MINUTE_MS = 60_000;
-
-export const toIntervalRecord = (interval: Interval): IntervalRecord => ({
-  start: interval.start.toISOString(),
-  end: interval.end.toISOString(),
-});
-
-/** Whether usage that happened in `period` may still count there at `now`. */
-export function acceptsUsage(state: ActiveOrganization, period: Interval, now: Date): boolean {
-  const closesAt = period.end.getTime() + state.settings.gracePeriodMinutes * MINUTE_MS;
-  return now.getTime() < closesAt && !isPeriodClosed(state, period.start.toISOString());
-}
-
-/** The billing period that corrections go to at `now`: the current one, or the next not yet closed. */
-export function openPeriodAt(state: ActiveOrganization, now: Date): Interval {
-  let period = billingPeriodAt(now, state.settings);
-  while (isPeriodClosed(state, period.start.toISOString())) period = nextBillingPeriod(period, state.settings);
-  return period;
-}
+import { acceptsUsage, openPeriodAt } from './billing-calendar';
+import { effectiveQuota, type ActiveOrganization } from './organization';
+import { billingPeriodAt, containsInstant, quotaWindowAt, toIntervalRecord, type Interval } from './periods';
 
 function placementIn(state: ActiveOrganization, feature: FeatureDefinition, period: Interval, instant: Date): UsagePlacement {
   const quota = effectiveQuota(state, feature);

@@ -2,10 +2,11 @@
 // workflow and its activities, and that a workflow carries into its next run.
 // Types only: the workflow sandbox imports this file, so it must hold no code
 // that touches a clock, a time-zone library or I/O.
-import type { BillingFailure, StripeBilling } from '../application/ports/billing-workflows';
+import type { BillingFailure } from '../application/ports/billing-workflows';
+import type { BillingPeriodPlan, StripeBilling } from '../domain/billing-calendar';
 import type { FeatureSummary, IntervalRecord } from '../domain/events';
 
-export type { BillingFailure, FeatureSummary, IntervalRecord, StripeBilling };
+export type { BillingFailure, BillingPeriodPlan, FeatureSummary, IntervalRecord, StripeBilling };
 
 /** How often a period workflow records running totals and reports them to Stripe. */
 export interface BillingSchedule {
@@ -15,16 +16,6 @@ export interface BillingSchedule {
 
 /** Hourly running totals and a daily Stripe report, as the seed's BullMQ jobs ran. */
 export const DEFAULT_BILLING_SCHEDULE: BillingSchedule = { aggregationIntervalMs: 3_600_000, reportIntervalMs: 86_400_000 };
-
-
-/** What the workflow needs to know about its period, computed by an activity (time zones stay out of the sandbox). */
-export interface BillingPeriodPlan {
-  /** The first period, at or after the one asked for, that has not closed. */
-  readonly billingPeriod: IntervalRecord;
-  /** Period end plus the organization's grace period (ISO). */
-  readonly closesAt: string;
-  readonly stripeBilling: StripeBilling;
-}
 
 /** A feature's period quantity as it stood when the workflow asked; Stripe is told the difference from what it knows. */
 export interface FeatureTotal {

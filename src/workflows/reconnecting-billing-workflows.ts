@@ -5,7 +5,7 @@
 import { isGrpcServiceError, ServiceError, type Client } from '@temporalio/client';
 import { BillingWorkflowsUnavailableError, type BillingJob, type BillingPeriodStatus, type BillingWorkflows } from '../application/ports/billing-workflows';
 import type { IntervalRecord } from '../domain/events';
-import { connectTemporalClient, type TemporalSettings } from '../infrastructure/temporal/temporal-connection';
+import { connectTemporalClient, type TemporalSettings } from './temporal-connection';
 import { TemporalBillingWorkflows, type TemporalBillingWorkflowsOptions } from './temporal-billing-workflows';
 
 // gRPC status codes meaning "not reachable now" rather than "wrong request".

@@ -1,13 +1,12 @@
 // Organization API keys on the embedded event store: shown once, stored only
 // as hashes, revocable, and a revocation through one API instance reaches the
 // others within the staleness bound.
-import { ApiKeys } from '../../src/application/api-keys';
-import { API_KEY_STREAM } from '../../src/application/api-key-events';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { OrganizationDirectory } from '../../src/application/organization-directory';
-import { UsageCommands } from '../../src/application/usage-commands';
+import { ApiKeys } from '../../src/application/api-keys/api-keys';
+import { API_KEY_STREAM } from '../../src/application/api-keys/api-key-events';
+import { OrganizationDirectory } from '../../src/application/organization/organization-directory';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 describe('API keys', () => {
   let store: SqliteEventStore;
@@ -19,7 +18,7 @@ describe('API keys', () => {
     store = SqliteEventStore.open(':memory:');
     clock = new FixedClock();
     monotonicMs = 0;
-    await new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds()).configureOrganization({ organizationId: 'org_123', name: 'Acme' });
+    await composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands.configureOrganization({ organizationId: 'org_123', name: 'Acme' });
   });
 
   afterEach(() => store.close());

@@ -1,8 +1,8 @@
 // Cached quota checks: reused for a bounded time with their age brought up to
 // date, shared by concurrent askers, never cached when they fail, and never
 // used when the caller waits for its own write.
-import { CachedQuotaChecks } from '../../src/application/cached-quota-checks';
-import type { QuotaCheck, ReadOptions } from '../../src/application/usage-queries';
+import { CachedQuotaChecks } from '../../src/application/usage/cached-quota-checks';
+import type { QuotaCheck, ReadOptions } from '../../src/application/usage/usage-queries';
 import { FixedClock } from '../support/fixed-clock';
 
 function quotaCheck(used: number): QuotaCheck {

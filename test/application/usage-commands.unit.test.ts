@@ -1,11 +1,11 @@
 // The write side end to end on the embedded event store: commands decided
 // against the stream, appended atomically, idempotent for good.
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
 import type { EventStore } from '../../src/application/ports/event-store';
-import { UsageCommands } from '../../src/application/usage-commands';
+import { UsageCommands } from '../../src/application/usage/usage-commands';
 import { organizationStreamId } from '../../src/domain/events';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const ORG = 'org_123';
 
@@ -14,7 +14,7 @@ describe('usage commands', () => {
   let clock: FixedClock;
   let commands: UsageCommands;
 
-  const freshCommands = () => new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
+  const freshCommands = () => composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands;
   const streamTypes = async () => (await store.readStream(organizationStreamId(ORG))).map((e) => e.type);
 
   beforeEach(async () => {

@@ -6,16 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { UsageCommands } from '../../src/application/usage-commands';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
-import { connectMongo, type MongoConnection } from '../../src/infrastructure/mongo/mongo-connection';
-import { MongoCheckpointStore } from '../../src/projections/mongo-checkpoints';
-import { MongoUsageProjection } from '../../src/projections/mongo-usage-projection';
-import { Projector } from '../../src/projections/projector';
+import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
 import { tally } from '../support/cli';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
 import { stackSettings } from '../support/stack-settings';
+import { composeWriteSide } from '../../src/composition/write-side';
+import { composeProjector } from '../../src/composition/read-side';
 
 const ORG = 'org_audit';
 const october = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
@@ -32,8 +29,7 @@ describe('tally audit', () => {
     mongo = await connectMongo(stackSettings().mongodbUrl, database);
     const store = SqliteEventStore.open(storePath);
     const clock = new FixedClock(new Date('2026-10-01T08:00:00Z'));
-    const handler = new OrganizationCommandHandler(store, clock);
-    const commands = new UsageCommands(handler, new SequentialIds());
+    const { handler, commands } = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() });
     await commands.configureOrganization({ organizationId: ORG, name: 'Audit Co' });
     await commands.configureQuota({ organizationId: ORG, feature: 'OCR_SCAN', includedQuantity: 50, pricePerUnit: 5 });
     for (let day = 1; day <= 31; day++) {
@@ -53,7 +49,7 @@ describe('tally audit', () => {
     // A late scan from October arrives after the close: a correction in November, not in October's bill.
     clock.set('2026-11-02T09:00:00Z');
     await commands.trackUsage({ organizationId: ORG, feature: 'OCR_SCAN', quantity: 4, timestamp: '2026-10-30T12:00:00Z', idempotencyKey: 'late-1' });
-    await new Projector({ store, checkpoints: new MongoCheckpointStore(mongo.db), projection: new MongoUsageProjection(mongo.db), clock }).catchUp();
+    await composeProjector({ store, db: mongo.db, clock }).catchUp();
     await store.close();
   }, 60_000);
 

@@ -3,11 +3,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { UsageCommands } from '../../src/application/usage-commands';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { tally } from '../support/cli';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const ORG = 'org_export';
 
@@ -18,7 +17,7 @@ describe('tally export', () => {
   beforeAll(async () => {
     const store = SqliteEventStore.open(env.TALLY_EVENT_STORE_PATH);
     const clock = new FixedClock(new Date('2026-11-01T09:00:00Z'));
-    const commands = new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
+    const commands = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands;
     await commands.configureOrganization({ organizationId: ORG });
     clock.set('2026-11-03T10:00:00Z');
     await commands.trackUsage({ organizationId: ORG, feature: 'EMAIL_SENT', quantity: 5, idempotencyKey: 'mail,"batch"-1' });

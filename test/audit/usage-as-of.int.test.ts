@@ -3,11 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { UsageCommands } from '../../src/application/usage-commands';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { tally } from '../support/cli';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const ORG = 'org_dispute';
 
@@ -18,7 +17,7 @@ describe('tally usage --as-of', () => {
   beforeAll(async () => {
     const store = SqliteEventStore.open(env.TALLY_EVENT_STORE_PATH);
     const clock = new FixedClock(new Date('2026-11-01T09:00:00Z'));
-    const commands = new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
+    const commands = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands;
     await commands.configureOrganization({ organizationId: ORG });
     await commands.configureQuota({ organizationId: ORG, feature: 'OCR_SCAN', includedQuantity: 10, pricePerUnit: 5 });
     clock.set('2026-11-05T10:00:00Z');

@@ -7,7 +7,7 @@ import { MongoClient } from 'mongodb';
 import pino from 'pino';
 import type { BillingWorkflows } from '../../src/application/ports/billing-workflows';
 import { systemClock } from '../../src/application/ports/clock';
-import { composeApi } from '../../src/cli/api-composition';
+import { composeApi } from '../../src/composition/api';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { listen } from '../../src/infrastructure/http/api-server';
 import { startApi, type RunningApi } from '../support/api-harness';

@@ -1,8 +1,8 @@
 // The small parts of the HTTP layer: field paths in the one spelling clients
 // parse, the token bucket, and how failures map to problem documents.
 import { z } from 'zod';
-import { MongoNetworkError } from 'mongodb';
 import { EventStoreUnavailableError } from '../../src/application/ports/event-store';
+import { ReadModelsUnavailableError } from '../../src/application/ports/usage-read-models';
 import { DomainError } from '../../src/domain/domain-error';
 import { toHttpProblem } from '../../src/infrastructure/http/error-handler';
 import { fieldErrorsFromZod, formatFieldPath } from '../../src/infrastructure/http/field-paths';
@@ -56,7 +56,7 @@ describe('problems from failures', () => {
   });
 
   it('maps unreachable stores to 503 with Retry-After', () => {
-    for (const error of [new EventStoreUnavailableError('closed'), new MongoNetworkError('connection refused')]) {
+    for (const error of [new EventStoreUnavailableError('closed'), new ReadModelsUnavailableError('connection refused')]) {
       const problem = toHttpProblem(error);
       expect(problem?.status).toBe(503);
       expect(problem?.options.retryAfterSeconds).toBeGreaterThan(0);

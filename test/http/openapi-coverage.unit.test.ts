@@ -3,11 +3,11 @@
 // document with the same method, and the document has nothing the app lacks.
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import type { ApiKeys } from '../../src/application/api-keys';
-import type { OrganizationDirectory } from '../../src/application/organization-directory';
-import type { PeriodAudits } from '../../src/application/period-audit';
-import type { UsageCommands } from '../../src/application/usage-commands';
-import type { UsageQueries } from '../../src/application/usage-queries';
+import type { ApiKeys } from '../../src/application/api-keys/api-keys';
+import type { OrganizationDirectory } from '../../src/application/organization/organization-directory';
+import type { PeriodAudits } from '../../src/application/audit/period-audit';
+import type { UsageCommands } from '../../src/application/usage/usage-commands';
+import type { UsageQueries } from '../../src/application/usage/usage-queries';
 import { createApp } from '../../src/infrastructure/http/create-app';
 import { createApiMetrics } from '../../src/infrastructure/http/http-metrics';
 import request from 'supertest';

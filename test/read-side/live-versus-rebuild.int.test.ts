@@ -5,8 +5,8 @@
 // database. Every read-model document must be the same, field for field.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { connectMongo } from '../../src/infrastructure/mongo/mongo-connection';
-import { rebuildReadModels } from '../../src/projections/rebuild';
+import { connectMongo } from '../../src/read-side/mongo/mongo-connection';
+import { rebuildReadModels } from '../../src/composition/read-side';
 import { createReadSide } from '../support/read-side-harness';
 import { readModelSnapshot } from '../support/read-model-snapshot';
 import { stackSettings } from '../support/stack-settings';

@@ -6,15 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { UsageCommands } from '../../src/application/usage-commands';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
-import { connectMongo, type MongoConnection } from '../../src/infrastructure/mongo/mongo-connection';
-import { MongoCheckpointStore } from '../../src/projections/mongo-checkpoints';
-import { rebuildReadModels } from '../../src/projections/rebuild';
+import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
+import { MongoCheckpointStore } from '../../src/read-side/mongo/mongo-checkpoints';
+import { rebuildReadModels } from '../../src/composition/read-side';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
 import { readModelSnapshot } from '../support/read-model-snapshot';
 import { projectRoot, stackSettings } from '../support/stack-settings';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const EVENTS = 40_000;
 
@@ -61,7 +60,7 @@ describe('a projector killed mid-stream', () => {
   it('resumes from its checkpoint and ends equal to a clean rebuild', async () => {
     const store = SqliteEventStore.open(storePath);
     const clock = new FixedClock(new Date('2026-11-15T12:00:00Z'));
-    const commands = new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
+    const commands = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands;
     let expectedScans = 0;
     for (const organizationId of ['org_a', 'org_b']) {
       await commands.configureOrganization({ organizationId, timeZone: 'Europe/Berlin' });

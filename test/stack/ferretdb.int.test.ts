@@ -2,7 +2,7 @@
 // projections rely on: upserts with $inc and $max, and unique indexes.
 import { randomUUID } from 'node:crypto';
 import { MongoServerError } from 'mongodb';
-import { connectMongo, type MongoConnection } from '../../src/infrastructure/mongo/mongo-connection';
+import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
 import { stackSettings } from '../support/stack-settings';
 
 describe('the MongoDB-wire read-model server', () => {

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { connectTemporalClient, connectTemporalWorker } from '../../src/infrastructure/temporal/temporal-connection';
+import { connectTemporalClient, connectTemporalWorker } from '../../src/workflows/temporal-connection';
 import { stackSettings } from '../support/stack-settings';
 import * as activities from './fixtures/ping.activities';
 

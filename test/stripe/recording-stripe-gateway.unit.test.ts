@@ -6,7 +6,7 @@ import {
   type InvoiceItemRequest,
   type UsageReport,
 } from '../../src/application/ports/stripe-gateway';
-import { invoiceItemIdempotencyKey, meterEventIdentifier } from '../../src/application/stripe-identifiers';
+import { invoiceItemIdempotencyKey, meterEventIdentifier } from '../../src/application/billing/stripe-identifiers';
 import { RecordingStripeGateway, stripeFailure } from '../support/recording-stripe-gateway';
 
 const january = { start: '2026-01-01T00:00:00.000Z', end: '2026-02-01T00:00:00.000Z' };

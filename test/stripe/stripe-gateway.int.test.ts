@@ -18,7 +18,7 @@ import {
   meteredPriceIdempotencyKey,
   meterEventIdentifier,
   subscriptionItemIdempotencyKey,
-} from '../../src/application/stripe-identifiers';
+} from '../../src/application/billing/stripe-identifiers';
 import { STRIPE_API_VERSION } from '../../src/infrastructure/stripe/stripe-client';
 import { wiredGateway } from './wire-recorder';
 

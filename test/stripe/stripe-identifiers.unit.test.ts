@@ -11,7 +11,7 @@ import {
   meterEventIdentifier,
   meterEventName,
   subscriptionItemIdempotencyKey,
-} from '../../src/application/stripe-identifiers';
+} from '../../src/application/billing/stripe-identifiers';
 
 const january = { start: '2026-01-01T00:00:00.000Z', end: '2026-02-01T00:00:00.000Z' };
 const february = { start: '2026-02-01T00:00:00.000Z', end: '2026-03-01T00:00:00.000Z' };

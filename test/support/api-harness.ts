@@ -9,14 +9,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import type { BillingWorkflows } from '../../src/application/ports/billing-workflows';
 import { systemClock, type Clock } from '../../src/application/ports/clock';
-import { composeApi, type ComposedApi } from '../../src/cli/api-composition';
+import { composeApi, type ComposedApi } from '../../src/composition/api';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { listen } from '../../src/infrastructure/http/api-server';
-import { connectMongo, type MongoConnection } from '../../src/infrastructure/mongo/mongo-connection';
-import { MongoCheckpointStore } from '../../src/projections/mongo-checkpoints';
-import { MongoUsageProjection } from '../../src/projections/mongo-usage-projection';
-import { Projector } from '../../src/projections/projector';
+import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
 import { stackSettings } from './stack-settings';
+import { composeProjector } from '../../src/composition/read-side';
 
 export interface RunningApi {
   readonly url: string;
@@ -56,7 +54,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const projector =
     options.projector === false
       ? null
-      : new Projector({ store, checkpoints: new MongoCheckpointStore(mongo.db), projection: new MongoUsageProjection(mongo.db), clock, batchWindowMs: 5 });
+      : composeProjector({ store, db: mongo.db, clock, batchWindowMs: 5 });
   const projecting = projector?.run();
   const server = await listen(composed.app, '127.0.0.1', 0);
 

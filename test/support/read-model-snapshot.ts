@@ -1,7 +1,7 @@
 // Every read-model document of a database, sorted, for comparing a live
 // projection with a rebuild field by field.
 import type { Db } from 'mongodb';
-import { READ_MODEL_COLLECTIONS } from '../../src/projections/read-model-documents';
+import { READ_MODEL_COLLECTIONS } from '../../src/read-side/mongo/read-model-documents';
 
 export async function readModelSnapshot(db: Db): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};

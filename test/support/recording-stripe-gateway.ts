@@ -25,7 +25,7 @@ import {
   meterEventIdentifier,
   meterEventName,
   subscriptionItemIdempotencyKey,
-} from '../../src/application/stripe-identifiers';
+} from '../../src/application/billing/stripe-identifiers';
 import { stripeCurrency, stripeMinorAmount, stripeUnitAmountDecimal } from '../../src/infrastructure/stripe/stripe-amounts';
 
 /**

@@ -1,16 +1,16 @@
 // The billing-period activities on their own: an embedded SQLite event store in
 // memory, a clock the test sets, and the recording Stripe fake.
 import { ApplicationFailure } from '@temporalio/common';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { decodeEvent } from '../../src/application/organization-event-codec';
+import { decodeEvent } from '../../src/application/event-log/organization-event-codec';
 import { StripeGatewayError } from '../../src/application/ports/stripe-gateway';
-import { UsageCommands } from '../../src/application/usage-commands';
+import { UsageCommands } from '../../src/application/usage/usage-commands';
 import { organizationStreamId, type OrganizationEvent } from '../../src/domain/events';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { createBillingActivities, type BillingActivities } from '../../src/workflows/activities/billing-activities';
 import { STRIPE_REQUEST_REJECTED } from '../../src/workflows/billing-period-types';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
 import { RecordingStripeGateway } from '../support/recording-stripe-gateway';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const ORG = 'org_activities';
 const november = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' };
@@ -27,10 +27,10 @@ describe('billing activities', () => {
   beforeEach(async () => {
     store = SqliteEventStore.open(':memory:');
     clock = new FixedClock(new Date('2026-11-10T12:00:00Z'));
-    const commands = new OrganizationCommandHandler(store, clock);
-    usage = new UsageCommands(commands, new SequentialIds());
+    const writeSide = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() });
+    usage = writeSide.commands;
     stripe = new RecordingStripeGateway();
-    activities = createBillingActivities({ commands, stripe, clock });
+    activities = createBillingActivities({ commands: writeSide.handler, stripe, clock });
     await usage.configureOrganization({ organizationId: ORG, stripeCustomerId: 'cus_unit', gracePeriodMinutes: 60 });
     await usage.configureQuota({ organizationId: ORG, feature: 'OCR_SCAN', includedQuantity: 50, pricePerUnit: 5 });
     await usage.configureQuota({ organizationId: ORG, feature: 'STORAGE_GB', includedQuantity: 5, pricePerUnit: 2 });

@@ -5,7 +5,7 @@
 import type { Worker } from '@temporalio/worker';
 import type { OrganizationEvent } from '../../src/domain/events';
 import { billingPeriodAt, nextBillingPeriod } from '../../src/domain/periods';
-import { toIntervalRecord } from '../../src/domain/usage-placement';
+import { toIntervalRecord } from '../../src/domain/periods';
 import { createBillingHarness, DAY, eventually, HOUR, type BillingHarness } from './support/billing-harness';
 
 const ORG = 'org_month';

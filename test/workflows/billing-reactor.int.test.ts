@@ -3,16 +3,16 @@
 // reaches a new period; quota and settings changes are passed on. Checkpoints
 // live in the local MongoDB-wire server; the workflows are a recording fake.
 import { randomUUID } from 'node:crypto';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { UsageCommands } from '../../src/application/usage-commands';
+import { UsageCommands } from '../../src/application/usage/usage-commands';
 import type { IntervalRecord } from '../../src/domain/events';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
-import { connectMongo, type MongoConnection } from '../../src/infrastructure/mongo/mongo-connection';
-import { BillingReactor, BILLING_REACTOR_NAME, type BillingReactorTarget } from '../../src/projections/billing-reactor';
-import { MongoCheckpointStore } from '../../src/projections/mongo-checkpoints';
-import { Projector } from '../../src/projections/projector';
+import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
+import { BillingReactor, BILLING_REACTOR_NAME, type BillingReactorTarget } from '../../src/workflows/billing-reactor';
+import { MongoCheckpointStore } from '../../src/read-side/mongo/mongo-checkpoints';
 import { FixedClock, SequentialIds } from '../support/fixed-clock';
 import { stackSettings } from '../support/stack-settings';
+import { composeWriteSide } from '../../src/composition/write-side';
+import { composeProjector } from '../../src/composition/read-side';
 
 class RecordingWorkflows implements BillingReactorTarget {
   readonly calls: string[] = [];
@@ -43,7 +43,7 @@ describe('the billing reactor', () => {
     store = SqliteEventStore.open(':memory:');
     mongo = await connectMongo(stackSettings().mongodbUrl, `tally_reactor_${randomUUID().slice(0, 12)}`);
     clock = new FixedClock(new Date('2026-11-15T12:00:00Z'));
-    usage = new UsageCommands(new OrganizationCommandHandler(store, clock), new SequentialIds());
+    usage = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands;
     workflows = new RecordingWorkflows();
   });
 
@@ -55,7 +55,7 @@ describe('the billing reactor', () => {
 
   /** A reactor process: its own memory, the shared checkpoint. */
   const catchUp = () =>
-    new Projector({ store, checkpoints: new MongoCheckpointStore(mongo.db), projection: new BillingReactor(workflows), clock, batchWindowMs: 10, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } }).catchUp();
+    composeProjector({ store, db: mongo.db, clock, projection: new BillingReactor(workflows), batchWindowMs: 10, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } }).catchUp();
 
   it('ensures the period workflow when an organization is configured and when usage reaches a new period', async () => {
     await usage.configureOrganization({ organizationId: 'org_a' });
@@ -89,7 +89,7 @@ describe('the billing reactor', () => {
   it('keeps its checkpoint before a batch Temporal refused, and asks again', async () => {
     await usage.configureOrganization({ organizationId: 'org_a' });
     workflows.failNext = 1;
-    const projector = new Projector({ store, checkpoints: new MongoCheckpointStore(mongo.db), projection: new BillingReactor(workflows), clock, batchWindowMs: 10, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
+    const projector = composeProjector({ store, db: mongo.db, clock, projection: new BillingReactor(workflows), batchWindowMs: 10, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
     await projector.catchUp();
     expect(workflows.calls).toEqual(['ensure org_a 2026-11-01T00:00:00.000Z', 'quota-changed org_a']);
     expect((await new MongoCheckpointStore(mongo.db).load(BILLING_REACTOR_NAME)).position).toBe(projector.currentPosition());

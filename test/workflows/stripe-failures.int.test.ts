@@ -4,7 +4,7 @@
 // an operator runs retry-failed.
 import type { Worker } from '@temporalio/worker';
 import { billingPeriodAt } from '../../src/domain/periods';
-import { toIntervalRecord } from '../../src/domain/usage-placement';
+import { toIntervalRecord } from '../../src/domain/periods';
 import { createBillingHarness, DAY, eventually, HOUR, type BillingHarness } from './support/billing-harness';
 
 const ORG = 'org_failures';

@@ -9,20 +9,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { OrganizationCommandHandler } from '../../src/application/organization-command-handler';
-import { decodeEvent } from '../../src/application/organization-event-codec';
+import { decodeEvent } from '../../src/application/event-log/organization-event-codec';
 import { systemClock } from '../../src/application/ports/clock';
-import { UsageCommands } from '../../src/application/usage-commands';
+import { UsageCommands } from '../../src/application/usage/usage-commands';
 import { organizationStreamId, type OrganizationEvent } from '../../src/domain/events';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
-import { connectMongo } from '../../src/infrastructure/mongo/mongo-connection';
-import { connectTemporalClient } from '../../src/infrastructure/temporal/temporal-connection';
+import { connectMongo } from '../../src/read-side/mongo/mongo-connection';
+import { connectTemporalClient } from '../../src/workflows/temporal-connection';
 import { billingWorkflowId } from '../../src/workflows/billing-period-messages';
 import { TemporalBillingWorkflows } from '../../src/workflows/temporal-billing-workflows';
 import { tally } from '../support/cli';
 import { SequentialIds } from '../support/fixed-clock';
 import { projectRoot, stackSettings, tallyProcessEnvironment } from '../support/stack-settings';
 import { eventually } from './support/billing-harness';
+import { composeWriteSide } from '../../src/composition/write-side';
 
 const settings = stackSettings();
 
@@ -43,7 +43,7 @@ describe('tally worker', () => {
 
   beforeAll(async () => {
     store = SqliteEventStore.open(env.TALLY_EVENT_STORE_PATH);
-    usage = new UsageCommands(new OrganizationCommandHandler(store, systemClock), new SequentialIds('worker'));
+    usage = composeWriteSide({ eventStore: store, clock: systemClock, ids: new SequentialIds('worker') }).commands;
     client = await connectTemporalClient({ address: settings.temporalAddress, namespace: settings.temporalNamespace });
     workflows = new TemporalBillingWorkflows(client, { taskQueue: env.TEMPORAL_TASK_QUEUE });
     // One process (no tsx wrapper), so the signals reach the worker itself.

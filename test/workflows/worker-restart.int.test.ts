@@ -3,7 +3,7 @@
 // from its history, and the period closes once, with the right totals, having
 // told Stripe each report once.
 import { billingPeriodAt, nextBillingPeriod } from '../../src/domain/periods';
-import { toIntervalRecord } from '../../src/domain/usage-placement';
+import { toIntervalRecord } from '../../src/domain/periods';
 import { createBillingHarness, DAY, eventually, HOUR, type BillingHarness } from './support/billing-harness';
 
 const ORG = 'org_restart';

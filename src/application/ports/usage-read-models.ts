@@ -1,5 +1,6 @@
 // What the query handlers read: MongoDB read models kept by the projector.
-// Queries never touch the event log.
+// Queries never touch the event log. An adapter that cannot reach its database
+// throws ReadModelsUnavailableError, which callers answer as "try again".
 import type { FeatureSummary, IntervalRecord } from '../../domain/events';
 import type { ActiveOrganization } from '../../domain/organization';
 import type { WindowUsage } from '../../domain/period-statement';
@@ -36,4 +37,15 @@ export interface UsageReadModels {
   dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]>;
   closedPeriods(organizationId: string, limit: number): Promise<ClosedPeriodView[]>;
   freshness(): Promise<ReadModelFreshness>;
+  /** Resolves when the database answers (readiness). */
+  ping(): Promise<void>;
+}
+
+/** The read models' database cannot be reached right now (the HTTP API answers 503 with Retry-After). */
+export class ReadModelsUnavailableError extends Error {
+  override readonly name = 'ReadModelsUnavailableError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }

@@ -1,12 +1,12 @@
 // `tally audit`: recomputes a period from events alone and compares it with
 // the read models and with what Stripe was told. Exit 0 when all agree, 1 when
 // anything differs.
-import { auditPeriod, type PeriodAudit } from '../../application/period-audit';
+import { auditPeriod, type PeriodAudit } from '../../application/audit/period-audit';
 import { systemClock } from '../../application/ports/clock';
 import { eventStoreSettings, mongoSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
-import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
-import { MongoUsageReadModels } from '../../projections/mongo-usage-read-models';
+import { connectMongo } from '../../read-side/mongo/mongo-connection';
+import { usageReadModels } from '../../composition/read-side';
 
 export function formatAudit(audit: PeriodAudit): string {
   const lines = [
@@ -41,7 +41,7 @@ export async function runAudit(options: { org: string; period: string; json?: bo
   const { store } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
   try {
-    const audit = await auditPeriod(store, new MongoUsageReadModels(mongo.db), options.org, options.period, { clock: systemClock });
+    const audit = await auditPeriod(store, usageReadModels(mongo.db), options.org, options.period, { clock: systemClock });
     process.stdout.write(options.json ? `${JSON.stringify(audit, null, 2)}\n` : formatAudit(audit));
     process.exitCode = audit.agrees ? 0 : 1;
   } finally {

@@ -1,8 +1,8 @@
 // `tally export`: streams an organization's raw events to stdout or a file.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { exportEvents, type ExportFormat } from '../../application/event-export';
-import { parseAsOf } from '../../application/usage-as-of';
+import { exportEvents, type ExportFormat } from '../../application/audit/event-export';
+import { parseAsOf } from '../../application/audit/usage-as-of';
 import { eventStoreSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 

@@ -5,7 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { BILLING_JOBS, type BillingJob } from '../../application/ports/billing-workflows';
 import { readEnvironment, temporalSettings } from '../../infrastructure/config/environment';
-import { connectTemporalClient } from '../../infrastructure/temporal/temporal-connection';
+import { connectTemporalClient } from '../../workflows/temporal-connection';
 import { TemporalBillingWorkflows } from '../../workflows/temporal-billing-workflows';
 
 async function withWorkflows<T>(use: (workflows: TemporalBillingWorkflows) => Promise<T>): Promise<T> {

@@ -1,10 +1,11 @@
 // `tally projector`: keeps the MongoDB read models current until SIGINT or
 // SIGTERM, then finishes its batch, stores the checkpoint and exits.
+import { systemClock } from '../../application/ports/clock';
 import { projectorProcessSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
-import { usageProjector } from '../usage-projector';
+import { connectMongo } from '../../read-side/mongo/mongo-connection';
+import { usageProjector } from '../../composition/read-side';
 
 const LAG_LOG_INTERVAL_MS = 10_000;
 
@@ -13,7 +14,7 @@ export async function runProjector(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, 'tally-projector');
   const { store, description } = openEventStore(config, 'reader');
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
-  const projector = usageProjector(store, mongo.db, config, logger);
+  const projector = usageProjector(store, mongo.db, systemClock, config, logger);
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping after the current batch');
     projector.stop();

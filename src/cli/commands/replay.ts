@@ -5,8 +5,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import { systemClock } from '../../application/ports/clock';
 import { eventStoreSettings, mongoSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
-import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
-import { rebuildReadModels } from '../../projections/rebuild';
+import { connectMongo } from '../../read-side/mongo/mongo-connection';
+import { rebuildReadModels } from '../../composition/read-side';
 
 export const PROJECTIONS = ['usage'] as const;
 

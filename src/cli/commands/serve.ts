@@ -8,10 +8,10 @@ import { readEnvironment, serveSettings } from '../../infrastructure/config/envi
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { listen } from '../../infrastructure/http/api-server';
 import { createLogger } from '../../infrastructure/logging/logger';
-import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
+import { connectMongo } from '../../read-side/mongo/mongo-connection';
 import { ReconnectingBillingWorkflows } from '../../workflows/reconnecting-billing-workflows';
-import { composeApi } from '../api-composition';
-import { usageProjector } from '../usage-projector';
+import { composeApi } from '../../composition/api';
+import { usageProjector } from '../../composition/read-side';
 
 export interface ServeOptions {
   readonly embeddedProjector?: boolean;
@@ -47,7 +47,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
     workflows,
   });
 
-  const projector = options.embeddedProjector || config.TALLY_EMBEDDED_PROJECTOR ? usageProjector(store, mongo.db, config, logger) : null;
+  const projector = options.embeddedProjector || config.TALLY_EMBEDDED_PROJECTOR ? usageProjector(store, mongo.db, systemClock, config, logger) : null;
   const projecting = projector?.run().catch((error: unknown) => logger.error({ err: error }, 'embedded projector stopped'));
 
   const server = await listen(app, config.HOST, config.PORT);

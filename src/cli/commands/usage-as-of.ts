@@ -1,5 +1,5 @@
 // `tally usage --as-of`: usage as it stood at an instant, from the event log.
-import { parseAsOf, usageAsOf } from '../../application/usage-as-of';
+import { parseAsOf, usageAsOf } from '../../application/audit/usage-as-of';
 import { eventStoreSettings, readEnvironment } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 

@@ -3,24 +3,16 @@
 // organization and period. SIGINT/SIGTERM stop both gracefully: the reactor
 // stores its checkpoint, the worker finishes (or hands back) its tasks.
 import { Runtime } from '@temporalio/worker';
-import { OrganizationCommandHandler } from '../../application/organization-command-handler';
 import { systemClock } from '../../application/ports/clock';
 import { readEnvironment, workerSettings } from '../../infrastructure/config/environment';
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
-import { createLogger, fieldLogger } from '../../infrastructure/logging/logger';
+import { createLogger } from '../../infrastructure/logging/logger';
 import { temporalLogger } from '../../infrastructure/logging/temporal-logger';
-import { connectMongo } from '../../infrastructure/mongo/mongo-connection';
+import { connectMongo } from '../../read-side/mongo/mongo-connection';
 import { createStripeClient } from '../../infrastructure/stripe/stripe-client';
 import { StripeGatewayAdapter } from '../../infrastructure/stripe/stripe-gateway-adapter';
-import { connectTemporalClient, connectTemporalWorker } from '../../infrastructure/temporal/temporal-connection';
-import { BillingReactor } from '../../projections/billing-reactor';
-import { MongoCheckpointStore } from '../../projections/mongo-checkpoints';
-import { Projector } from '../../projections/projector';
-import { createBillingActivities } from '../../workflows/activities/billing-activities';
-import { createBillingWorker } from '../../workflows/billing-worker';
-import { TemporalBillingWorkflows } from '../../workflows/temporal-billing-workflows';
-
-const MINUTE_MS = 60_000;
+import { connectTemporalClient, connectTemporalWorker } from '../../workflows/temporal-connection';
+import { composeWorker } from '../../composition/worker';
 
 export async function runWorker(): Promise<void> {
   const config = readEnvironment(workerSettings);
@@ -37,28 +29,7 @@ export async function runWorker(): Promise<void> {
     const stripe = new StripeGatewayAdapter(
       createStripeClient({ apiKey: config.STRIPE_API_KEY, host: config.STRIPE_API_HOST, port: config.STRIPE_API_PORT, protocol: config.STRIPE_API_PROTOCOL }),
     );
-    const activities = createBillingActivities({ commands: new OrganizationCommandHandler(store, systemClock), stripe, clock: systemClock });
-    const worker = await createBillingWorker({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      activities,
-      // A Stripe call in flight at shutdown may finish and be recorded; its retry would be the same call anyway.
-      overrides: { shutdownGraceTime: '10 seconds' },
-    });
-    const workflows = new TemporalBillingWorkflows(client, {
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      schedule: { aggregationIntervalMs: config.TALLY_AGGREGATION_INTERVAL_MINUTES * MINUTE_MS, reportIntervalMs: config.TALLY_REPORT_INTERVAL_MINUTES * MINUTE_MS },
-    });
-    const reactor = new Projector({
-      store,
-      checkpoints: new MongoCheckpointStore(mongo.db, config.PROJECTOR_LEASE_MS),
-      projection: new BillingReactor(workflows),
-      clock: systemClock,
-      batchSize: config.PROJECTOR_BATCH_SIZE,
-      batchWindowMs: config.PROJECTOR_BATCH_WINDOW_MS,
-      logger: fieldLogger(logger),
-    });
+    const { worker, reactor } = await composeWorker({ store, db: mongo.db, clock: systemClock, stripe, connection, client, config, logger });
 
     let stopping = false;
     const stop = (reason: string) => {

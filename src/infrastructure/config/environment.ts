@@ -73,6 +73,7 @@ export const workerSettings = eventStoreSettings
   .extend(projectorSettings.shape)
   .extend(billingScheduleSettings.shape)
   .extend(loggingSettings.shape);
+export type WorkerSettings = z.infer<typeof workerSettings>;
 
 /** `tally serve`: the HTTP API (and, when asked, a projector in the same process). */
 export const serveSettings = apiSettings

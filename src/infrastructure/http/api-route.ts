@@ -3,13 +3,13 @@
 // The same declaration is mounted on Express (validation, access checks) and
 // registered in the OpenAPI document, so the two cannot disagree.
 import type { z } from 'zod';
-import type { ApiKeys } from '../../application/api-keys';
-import type { QuotaChecks } from '../../application/cached-quota-checks';
-import type { OrganizationDirectory } from '../../application/organization-directory';
-import type { PeriodAudits } from '../../application/period-audit';
+import type { ApiKeys } from '../../application/api-keys/api-keys';
+import type { QuotaChecks } from '../../application/usage/cached-quota-checks';
+import type { OrganizationDirectory } from '../../application/organization/organization-directory';
+import type { PeriodAudits } from '../../application/audit/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
-import type { UsageCommands } from '../../application/usage-commands';
-import type { UsageQueries } from '../../application/usage-queries';
+import type { UsageCommands } from '../../application/usage/usage-commands';
+import type { UsageQueries } from '../../application/usage/usage-queries';
 import type { Principal } from './authentication';
 import type { ApiMetrics } from './http-metrics';
 import type { ReadinessProbe } from './readiness-probe';

@@ -4,7 +4,7 @@
 // missing one, so answers say nothing about which keys exist.
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { looksLikeOrganizationKey, type ApiKeys } from '../../application/api-keys';
+import { looksLikeOrganizationKey, type ApiKeys } from '../../application/api-keys/api-keys';
 import { HttpProblem } from './problem-details';
 
 export type Principal =

@@ -3,14 +3,14 @@
 // It receives all it needs (commands, queries, keys, probes, metrics, logger),
 // so tests and the `serve` command build it the same way with different parts.
 import express, { type Express } from 'express';
-import type { ApiKeys } from '../../application/api-keys';
-import { CachedQuotaChecks } from '../../application/cached-quota-checks';
+import type { ApiKeys } from '../../application/api-keys/api-keys';
+import { CachedQuotaChecks } from '../../application/usage/cached-quota-checks';
 import type { Clock } from '../../application/ports/clock';
-import type { OrganizationDirectory } from '../../application/organization-directory';
-import type { PeriodAudits } from '../../application/period-audit';
+import type { OrganizationDirectory } from '../../application/organization/organization-directory';
+import type { PeriodAudits } from '../../application/audit/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
-import type { UsageCommands } from '../../application/usage-commands';
-import type { UsageQueries } from '../../application/usage-queries';
+import type { UsageCommands } from '../../application/usage/usage-commands';
+import type { UsageQueries } from '../../application/usage/usage-queries';
 import type { Logger } from '../logging/logger';
 import type { ApiRoute, ApiServices } from './api-route';
 import { Authenticator } from './authentication';

@@ -3,9 +3,9 @@
 // or MongoDB as 503 with Retry-After. Only a genuine bug becomes a 500, and its
 // details go to the log, never to the client.
 import type { NextFunction, Request, Response } from 'express';
-import { MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 import { BillingWorkflowsUnavailableError } from '../../application/ports/billing-workflows';
 import { EventStoreUnavailableError } from '../../application/ports/event-store';
+import { ReadModelsUnavailableError } from '../../application/ports/usage-read-models';
 import { DomainError } from '../../domain/domain-error';
 import type { Logger } from '../logging/logger';
 import { HttpProblem, organizationNotFound, sendProblem, type ProblemKind } from './problem-details';
@@ -57,11 +57,7 @@ export function toHttpProblem(error: unknown): HttpProblem | null {
 
 function isUnavailable(error: unknown): boolean {
   return (
-    error instanceof EventStoreUnavailableError ||
-    error instanceof MongoNetworkError ||
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError
+    error instanceof EventStoreUnavailableError || error instanceof ReadModelsUnavailableError
   );
 }
 

@@ -1,8 +1,8 @@
 // Whether this process can serve: the event store and MongoDB both answer
 // within a short deadline. `/readyz` asks it, so a load balancer stops sending
 // traffic to an instance that would only answer 503.
-import type { Db } from 'mongodb';
 import type { EventStore } from '../../application/ports/event-store';
+import type { UsageReadModels } from '../../application/ports/usage-read-models';
 
 export type DependencyState = 'up' | 'down';
 
@@ -29,12 +29,12 @@ async function answersWithin(timeoutMs: number, probe: () => Promise<unknown>): 
   }
 }
 
-export function storeAndMongoProbe(eventStore: EventStore, db: Db, timeoutMs = DEFAULT_TIMEOUT_MS): ReadinessProbe {
+export function storeAndReadModelsProbe(eventStore: EventStore, readModels: Pick<UsageReadModels, 'ping'>, timeoutMs = DEFAULT_TIMEOUT_MS): ReadinessProbe {
   return {
     async check(): Promise<Readiness> {
       const [eventStoreState, mongodb] = await Promise.all([
         answersWithin(timeoutMs, () => eventStore.headPosition()),
-        answersWithin(timeoutMs, () => db.command({ ping: 1 })),
+        answersWithin(timeoutMs, () => readModels.ping()),
       ]);
       return { eventStore: eventStoreState, mongodb };
     },

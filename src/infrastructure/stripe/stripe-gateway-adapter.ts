@@ -24,7 +24,7 @@ import {
   meterEventIdentifier,
   meterEventName,
   subscriptionItemIdempotencyKey,
-} from '../../application/stripe-identifiers';
+} from '../../application/billing/stripe-identifiers';
 import { stripeCurrency, stripeMinorAmount, stripeUnitAmountDecimal } from './stripe-amounts';
 import { isDuplicateMeterEventError, toStripeGatewayError } from './stripe-error-mapping';
 

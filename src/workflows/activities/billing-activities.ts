@@ -4,11 +4,11 @@
 // Stripe is keyed by identifiers derived from organization, feature, period
 // and report sequence.
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrganizationCommandHandler } from '../../application/organization-command-handler';
+import type { OrganizationCommandHandler } from '../../application/organization/organization-command-handler';
 import type { Clock } from '../../application/ports/clock';
 import type { StripeGateway } from '../../application/ports/stripe-gateway';
 import type { UsageAggregated, BillingPeriodClosed } from '../../domain/events';
-import { isPeriodClosed } from '../../domain/organization';
+import { isPeriodClosed, requireActive } from '../../domain/organization';
 import { statementForPeriod, toFeatureSummary } from '../../domain/period-statement';
 import type {
   BillingPeriodPlan,
@@ -20,11 +20,9 @@ import type {
   UsageReportRequest,
   UsageReportResult,
 } from '../billing-period-types';
-import { periodAfter, planBillingPeriod, requireActive, stripeBillingOf } from './billing-plan';
+import { periodAfter, periodClosesAt, planBillingPeriod, stripeBillingOf } from '../../domain/billing-calendar';
 import { createInvoiceItems } from './stripe-invoicing';
 import { reportUsageToStripe } from './stripe-usage-reporting';
-
-const MINUTE_MS = 60_000;
 
 export interface BillingActivityPorts {
   readonly commands: OrganizationCommandHandler;
@@ -39,7 +37,7 @@ export function createBillingActivities(ports: BillingActivityPorts) {
   const { commands, clock } = ports;
 
   async function activeState(organizationId: string) {
-    return requireActive(await commands.currentState(organizationId), organizationId);
+    return requireActive((await commands.ledger(organizationId)).state, organizationId);
   }
 
   return {
@@ -68,7 +66,7 @@ export function createBillingActivities(ports: BillingActivityPorts) {
     async closeBillingPeriod(request: PeriodRef & { readonly early: boolean }): Promise<PeriodCloseResult> {
       const { organizationId, billingPeriod, early } = request;
       const before = await activeState(organizationId);
-      const closesAtMs = Date.parse(billingPeriod.end) + before.settings.gracePeriodMinutes * MINUTE_MS;
+      const closesAtMs = periodClosesAt(billingPeriod, before.settings).getTime();
       const now = clock.now();
       if (!early && now.getTime() < closesAtMs && !isPeriodClosed(before, billingPeriod.start)) {
         // The workflow's timer and this machine's clock disagree by a little; try again when the grace period is over.
@@ -76,9 +74,9 @@ export function createBillingActivities(ports: BillingActivityPorts) {
       }
       const outcome = await commands.execute({ type: 'CloseBillingPeriod', data: { organizationId, billingPeriod, ...(early && { early }) } });
       const closed = outcome.events.find((event): event is BillingPeriodClosed => event.type === 'BillingPeriodClosed');
-      const { state: after, usage } = await commands.currentUsage(organizationId);
-      const state = requireActive(after, organizationId);
-      const features = closed ? closed.data.features : statementForPeriod(state, billingPeriod, usage).map(toFeatureSummary);
+      const ledger = await commands.ledger(organizationId);
+      const state = requireActive(ledger.state, organizationId);
+      const features = closed ? closed.data.features : statementForPeriod(state, billingPeriod, ledger.windowUsage()).map(toFeatureSummary);
       return {
         closedAt: closed ? closed.data.closedAt : now.toISOString(),
         features,

@@ -3,10 +3,10 @@
 // feature and period, so a retry returns the first item instead of a second.
 // Each item is recorded on the log as InvoiceItemCreated.
 import { StripeGatewayError } from '../../application/ports/stripe-gateway';
-import { invoiceItemIdempotencyKey } from '../../application/stripe-identifiers';
+import { invoiceItemIdempotencyKey } from '../../application/billing/stripe-identifiers';
 import { MoneyDecimal } from '../../domain/money';
+import { requireActive } from '../../domain/organization';
 import type { InvoiceItemsRequest, InvoiceItemsResult } from '../billing-period-types';
-import { requireActive } from './billing-plan';
 import { rejectFor, type StripeRefusal, type StripeReportingPorts } from './stripe-usage-reporting';
 
 function keyOrBlank(identity: Parameters<typeof invoiceItemIdempotencyKey>[0]): string {
@@ -19,7 +19,7 @@ function keyOrBlank(identity: Parameters<typeof invoiceItemIdempotencyKey>[0]): 
 
 export async function createInvoiceItems(ports: StripeReportingPorts, request: InvoiceItemsRequest): Promise<InvoiceItemsResult> {
   const { organizationId, billingPeriod } = request;
-  const state = requireActive(await ports.commands.currentState(organizationId), organizationId);
+  const state = requireActive((await ports.commands.ledger(organizationId)).state, organizationId);
   const stripeCustomerId = state.settings.stripeCustomerId;
   if (stripeCustomerId === null) return { skipped: 'no-stripe-customer', invoiceItems: [] };
   // A feature is billed through a meter or through invoice items, never both.

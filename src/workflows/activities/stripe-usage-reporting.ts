@@ -4,14 +4,13 @@
 // totals the workflow fixed, so every attempt of one report is the same meter
 // event: Stripe counts its identifier once however often it is retried.
 import { ApplicationFailure } from '@temporalio/common';
-import type { OrganizationCommandHandler } from '../../application/organization-command-handler';
+import type { OrganizationCommandHandler } from '../../application/organization/organization-command-handler';
 import type { Clock } from '../../application/ports/clock';
 import { StripeGatewayError, type StripeGateway, type UsageReport } from '../../application/ports/stripe-gateway';
-import { meterEventIdentifier } from '../../application/stripe-identifiers';
-import { aggregationOf, stripeReportKey } from '../../domain/organization';
+import { meterEventIdentifier } from '../../application/billing/stripe-identifiers';
+import { aggregationOf, requireActive, stripeReportKey } from '../../domain/organization';
 import type { BillingFailure, FeatureReport, IntervalRecord, UsageReportRequest, UsageReportResult } from '../billing-period-types';
 import { STRIPE_REQUEST_REJECTED } from '../billing-period-types';
-import { requireActive } from './billing-plan';
 
 export interface StripeReportingPorts {
   readonly commands: OrganizationCommandHandler;
@@ -45,7 +44,7 @@ function identifierOrBlank(report: UsageReport): string {
 
 export async function reportUsageToStripe(ports: StripeReportingPorts, request: UsageReportRequest): Promise<UsageReportResult> {
   const { organizationId, billingPeriod } = request;
-  const state = requireActive(await ports.commands.currentState(organizationId), organizationId);
+  const state = requireActive((await ports.commands.ledger(organizationId)).state, organizationId);
   const now = ports.clock.now();
   const stripeCustomerId = state.settings.stripeCustomerId;
   if (stripeCustomerId === null) return { skipped: 'no-stripe-customer', reports: [], reportedAt: now.toISOString() };

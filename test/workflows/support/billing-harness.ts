@@ -6,9 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker, WorkerOptions } from '@temporalio/worker';
-import { OrganizationCommandHandler } from '../../../src/application/organization-command-handler';
-import { decodeEvent } from '../../../src/application/organization-event-codec';
-import { UsageCommands } from '../../../src/application/usage-commands';
+import { decodeEvent } from '../../../src/application/event-log/organization-event-codec';
+import { UsageCommands } from '../../../src/application/usage/usage-commands';
 import { organizationStreamId, type OrganizationEvent } from '../../../src/domain/events';
 import { SqliteEventStore } from '../../../src/infrastructure/eventstore/sqlite-event-store';
 import { createBillingActivities, type BillingActivities } from '../../../src/workflows/activities/billing-activities';
@@ -18,6 +17,7 @@ import { TemporalBillingWorkflows } from '../../../src/workflows/temporal-billin
 import { FixedClock, SequentialIds } from '../../support/fixed-clock';
 import { RecordingStripeGateway } from '../../support/recording-stripe-gateway';
 import { stackSettings } from '../../support/stack-settings';
+import { composeWriteSide } from '../../../src/composition/write-side';
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
@@ -73,11 +73,11 @@ export async function createBillingHarness(schedule: BillingSchedule): Promise<B
     stripe,
     taskQueue,
     workflows: new TemporalBillingWorkflows(env.client, { taskQueue, schedule }),
-    usage: new UsageCommands(new OrganizationCommandHandler(store, apiClock), new SequentialIds('usage')),
+    usage: composeWriteSide({ eventStore: store, clock: apiClock, ids: new SequentialIds('usage') }).commands,
     apiClock,
     newWorker: (overrides) => {
       const workerClock = new FixedClock();
-      const activities = createBillingActivities({ commands: new OrganizationCommandHandler(store, workerClock), stripe, clock: workerClock });
+      const activities = createBillingActivities({ commands: composeWriteSide({ eventStore: store, clock: workerClock }).handler, stripe, clock: workerClock });
       return createBillingWorker({ connection: env.nativeConnection, taskQueue, activities: onServerTime(activities, workerClock, () => env.currentTimeMs()), overrides });
     },
     serverNow,

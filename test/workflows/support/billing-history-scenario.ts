@@ -6,7 +6,7 @@
 // first run's history.
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { billingPeriodAt } from '../../../src/domain/periods';
-import { toIntervalRecord } from '../../../src/domain/usage-placement';
+import { toIntervalRecord } from '../../../src/domain/periods';
 import { billingWorkflowId } from '../../../src/workflows/billing-period-messages';
 import { createBillingHarness, DAY, eventually, HOUR } from './billing-harness';
 

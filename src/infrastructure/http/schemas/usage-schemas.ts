@@ -2,7 +2,7 @@
 // bulk body, and the four reads (current usage, quota check, history, estimate).
 import { z } from 'zod';
 import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
-import { MAX_HISTORY_LIMIT } from '../../../application/usage-queries';
+import { MAX_HISTORY_LIMIT } from '../../../application/usage/usage-queries';
 import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery } from './common-schemas';
 
 // Metadata is free-form, so it is the one place a client could send JSON nested

@@ -1,0 +1,27 @@
+// Reads an organization's stream page by page, decoded, without holding the
+// whole log in memory; audits, as-of answers and exports start here.
+import { organizationStreamId, type OrganizationEvent } from '../../domain/events';
+import { organizationNotFound } from '../../domain/organization';
+import { decodeEvent } from './organization-event-codec';
+import type { EventStore, RecordedEvent } from '../ports/event-store';
+import { streamPages } from './stream-pages';
+
+export interface HistoryEntry {
+  readonly recorded: RecordedEvent;
+  readonly event: OrganizationEvent;
+}
+
+// Small pages: audits and exports fold each event as it comes and need no more at hand.
+const PAGE = 100;
+
+export async function* organizationHistory(store: EventStore, organizationId: string): AsyncGenerator<HistoryEntry> {
+  let any = false;
+  for await (const page of streamPages(store, organizationStreamId(organizationId), { pageSize: PAGE })) {
+    for (const recorded of page) {
+      any = true;
+      const event = decodeEvent(recorded);
+      if (event) yield { recorded, event };
+    }
+  }
+  if (!any) throw organizationNotFound(organizationId);
+}
