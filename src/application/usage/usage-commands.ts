@@ -1,28 +1,19 @@
 // The write side as callers see it, with the seed's names and argument shapes:
 // configureOrganization, configureQuota, trackUsage, trackBulkUsage, plus
 // custom features, quota removal and operator corrections.
-import type { Aggregation } from '../../domain/catalogue';
-import type { UsageItem } from '../../domain/commands';
+import type { ConfigureOrganization, ConfigureQuota, CorrectUsage, DefineCustomFeature, UsageItem } from '../../domain/commands';
 import { isUsageEvent, type IntervalRecord, type OrganizationEvent, type UsageEvent } from '../../domain/events';
-import type { OrganizationSettings } from '../../domain/organization-settings';
-import type { ResetPeriod } from '../../domain/periods';
-import type { PricingModel } from '../../domain/pricing';
-import type { QuotaEnforcement } from '../../domain/quota';
 import { idempotencyKeyFor } from './idempotency-keys';
 import type { OrganizationCommandHandler } from '../organization/organization-command-handler';
 import type { IdGenerator } from '../ports/clock';
 import type { GlobalPosition } from '../ports/event-store';
 
-export interface TrackUsageInput {
-  readonly organizationId: string;
-  readonly feature: string;
-  /** Defaults to 1, as in the seed's schema. */
+/** One usage item as callers send it: quantity defaults to 1, the idempotency key may be derived. */
+export type TrackUsageInput = { readonly organizationId: string } & Omit<UsageItem, 'quantity' | 'idempotencyKey'> & {
+  /** Defaults to 1. */
   readonly quantity?: number;
-  readonly metadata?: Readonly<Record<string, unknown>>;
-  readonly userId?: string;
   readonly idempotencyKey?: string;
-  readonly timestamp?: string;
-}
+};
 
 export type BulkUsageItem = Omit<TrackUsageInput, 'organizationId'>;
 
@@ -47,35 +38,14 @@ export interface TrackBulkUsageResult {
   readonly position: string | null;
 }
 
-export interface ConfigureQuotaInput {
-  readonly organizationId: string;
-  readonly feature: string;
-  readonly includedQuantity: number;
-  readonly pricePerUnit?: string | number;
-  readonly pricing?: PricingModel;
-  readonly currency?: string;
-  readonly resetPeriod?: ResetPeriod;
-  readonly enforcement?: QuotaEnforcement;
-}
+export type ConfigureQuotaInput = ConfigureQuota['data'];
 
-export type ConfigureOrganizationInput = { readonly organizationId: string } & Partial<OrganizationSettings>;
+export type ConfigureOrganizationInput = ConfigureOrganization['data'];
 
-export interface DefineCustomFeatureInput {
-  readonly organizationId: string;
-  readonly key: string;
-  readonly displayName: string;
-  readonly unit: string;
-  readonly aggregation?: Aggregation;
-}
+export type DefineCustomFeatureInput = DefineCustomFeature['data'];
 
-export interface CorrectUsageInput {
-  readonly organizationId: string;
-  readonly feature: string;
-  readonly quantity: number;
-  readonly reason: string;
-  readonly idempotencyKey?: string;
-  readonly timestamp?: string;
-}
+/** An operator correction; without an idempotency key it gets a fresh one. */
+export type CorrectUsageInput = Omit<CorrectUsage['data'], 'idempotencyKey'> & { readonly idempotencyKey?: string };
 
 export interface WriteResult {
   /** False when the command changed nothing (the same configuration again). */

@@ -78,6 +78,12 @@ export interface HistoryPeriod {
   readonly features: readonly (Omit<FeatureUsage, 'displayName' | 'unit' | 'aggregation' | 'resetPeriod' | 'periodStart' | 'periodEnd'> & { events: number; corrections: number })[];
 }
 
+export interface UsageHistory {
+  readonly organizationId: string;
+  readonly periods: readonly HistoryPeriod[];
+  readonly freshness: Freshness;
+}
+
 export interface FeatureEstimate {
   readonly feature: string;
   readonly currentQuantity: number;
@@ -184,7 +190,7 @@ export class UsageQueries {
     };
   }
 
-  async getUsageHistory(input: { organizationId: string; limit?: number } & ReadOptions): Promise<{ organizationId: string; periods: HistoryPeriod[]; freshness: Freshness }> {
+  async getUsageHistory(input: { organizationId: string; limit?: number } & ReadOptions): Promise<UsageHistory> {
     const limit = input.limit ?? 12;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY_LIMIT) {
       throw validationError('limit', `limit must be a whole number from 1 to ${MAX_HISTORY_LIMIT}`);

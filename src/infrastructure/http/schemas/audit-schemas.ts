@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { PERIOD_KEY_PATTERN } from '../../../domain/period-key';
 import { billingPeriod, freshness } from './common-schemas';
+import type { PeriodAudit } from '../../../application/audit/period-audit';
+import { answerSchema } from './answer-schema';
 
 export const auditQuery = z.strictObject({
   period: z
@@ -35,16 +37,18 @@ const auditDifference = z.object({
   actual: z.string(),
 });
 
-export const periodAudit = z
-  .object({
-    organizationId: z.string(),
-    period: z.string(),
-    billingPeriod,
-    closedAt: z.string().nullable(),
-    features: z.array(auditedFeature),
-    differences: z.array(auditDifference),
-    agrees: z.boolean().meta({ description: 'True when nothing differs from the event log' }),
-    logPosition: z.string().meta({ description: "Global position of the organization's last event read" }),
-    readModels: freshness,
-  })
-  .meta({ id: 'PeriodAudit' });
+export const periodAudit = answerSchema<PeriodAudit>()(
+  z
+    .object({
+      organizationId: z.string(),
+      period: z.string(),
+      billingPeriod,
+      closedAt: z.string().nullable(),
+      features: z.array(auditedFeature),
+      differences: z.array(auditDifference),
+      agrees: z.boolean().meta({ description: 'True when nothing differs from the event log' }),
+      logPosition: z.string().meta({ description: "Global position of the organization's last event read" }),
+      readModels: freshness,
+    })
+    .meta({ id: 'PeriodAudit' }),
+);

@@ -4,6 +4,10 @@
 import { z } from 'zod';
 import { FEATURE_KEY_PATTERN } from '../../../domain/catalogue';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../../domain/usage-identity';
+import type { WriteResult } from '../../../application/usage/usage-commands';
+import type { Freshness } from '../../../application/usage/read-model-freshness';
+import type { CurrencyTotal } from '../../../application/usage/usage-amounts';
+import { answerSchema } from './answer-schema';
 
 /** Safe in a URL path segment and a stream name; starts with a letter or digit so "." and ".." are impossible. */
 export const ORGANIZATION_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -40,25 +44,31 @@ export const readQuery = z.strictObject({
 
 export const billingPeriod = z.object({ start: z.string(), end: z.string() }).meta({ id: 'BillingPeriod' });
 
-export const freshness = z
-  .object({
-    position: z.string().nullable(),
-    caughtUpAt: z.string().nullable(),
-    ageMs: z.number().nullable(),
-    includesRequestedPosition: z.boolean(),
-  })
-  .meta({ id: 'Freshness', description: 'How current the read models behind an answer are' });
+export const freshness = answerSchema<Freshness>()(
+  z
+    .object({
+      position: z.string().nullable(),
+      caughtUpAt: z.string().nullable(),
+      ageMs: z.number().nullable(),
+      includesRequestedPosition: z.boolean(),
+    })
+    .meta({ id: 'Freshness', description: 'How current the read models behind an answer are' }),
+);
 
-export const writeResult = z
-  .object({
-    changed: z.boolean().meta({ description: 'False when the same configuration was sent again' }),
-    position: z.string().nullable().meta({ description: 'Pass to a read as `waitForPosition` to read this write' }),
-  })
-  .meta({ id: 'WriteResult' });
+export const writeResult = answerSchema<WriteResult>()(
+  z
+    .object({
+      changed: z.boolean().meta({ description: 'False when the same configuration was sent again' }),
+      position: z.string().nullable().meta({ description: 'Pass to a read as `waitForPosition` to read this write' }),
+    })
+    .meta({ id: 'WriteResult' }),
+);
 
-export const currencyTotal = z
-  .object({ currency: z.string(), overageAmount: z.number(), overageAmountDecimal: z.string() })
-  .meta({ id: 'CurrencyTotal' });
+export const currencyTotal = answerSchema<CurrencyTotal>()(
+  z
+    .object({ currency: z.string(), overageAmount: z.number(), overageAmountDecimal: z.string() })
+    .meta({ id: 'CurrencyTotal' }),
+);
 
 export const problem = z
   .object({

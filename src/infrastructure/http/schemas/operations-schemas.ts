@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { BILLING_JOBS } from '../../../application/ports/billing-workflows';
 import { billingPeriod, organizationId } from './common-schemas';
+import type { BillingPeriodStatus } from '../../../application/ports/billing-workflows';
+import { answerSchema } from './answer-schema';
 
 export const health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
@@ -25,16 +27,18 @@ export const billingJobResult = z
   .object({ job: z.string(), organizationId: z.string().nullable(), signalled: z.number().int() })
   .meta({ id: 'BillingJobResult' });
 
-export const billingStatus = z
-  .object({
-    organizationId: z.string(),
-    billingPeriod,
-    workflowId: z.string(),
-    lastAggregationAt: z.string().nullable(),
-    lastReportAt: z.string().nullable(),
-    failures: z.array(z.object({ feature: z.string(), error: z.string(), retryable: z.boolean(), at: z.string() })),
-    nextAction: z.object({ kind: z.enum(['aggregate', 'report', 'close']), at: z.string() }).nullable(),
-    closed: z.boolean(),
-    stripeBilling: z.enum(['meter', 'invoice', 'none']).meta({ description: "'none' when the organization has no Stripe customer, so nothing is sent to Stripe" }),
-  })
-  .meta({ id: 'BillingStatus' });
+export const billingStatus = answerSchema<BillingPeriodStatus>()(
+  z
+    .object({
+      organizationId: z.string(),
+      billingPeriod,
+      workflowId: z.string(),
+      lastAggregationAt: z.string().nullable(),
+      lastReportAt: z.string().nullable(),
+      failures: z.array(z.object({ feature: z.string(), error: z.string(), retryable: z.boolean(), at: z.string() })),
+      nextAction: z.object({ kind: z.enum(['aggregate', 'report', 'close']), at: z.string() }).nullable(),
+      closed: z.boolean(),
+      stripeBilling: z.enum(['meter', 'invoice', 'none']).meta({ description: "'none' when the organization has no Stripe customer, so nothing is sent to Stripe" }),
+    })
+    .meta({ id: 'BillingStatus' }),
+);

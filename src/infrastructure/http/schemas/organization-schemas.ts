@@ -3,8 +3,13 @@
 import { z } from 'zod';
 import { AGGREGATIONS } from '../../../domain/catalogue';
 import { STRIPE_BILLING_MODES } from '../../../domain/organization-settings';
+import { RESET_PERIODS } from '../../../domain/periods';
 import { featureKey, freshness, organizationId } from './common-schemas';
 import { pricingModel } from './quota-schemas';
+import type { IssuedApiKey, RevokedApiKey } from '../../../application/api-keys/api-keys';
+import type { WriteResult } from '../../../application/usage/usage-commands';
+import type { OrganizationView } from '../../../application/usage/usage-queries';
+import { answerSchema } from './answer-schema';
 
 const settingsFields = {
   name: z.string().min(1).max(200).meta({ example: 'Acme GmbH' }),
@@ -32,29 +37,33 @@ export const updateOrganizationBody = optionalSettings.meta({
   example: { gracePeriodMinutes: 120, stripeCustomerId: 'cus_123' },
 });
 
-export const createdOrganization = z
-  .object({ organizationId: z.string(), changed: z.boolean(), position: z.string().nullable() })
-  .meta({ id: 'CreatedOrganization' });
+export const createdOrganization = answerSchema<WriteResult & { readonly organizationId: string }>()(
+  z
+    .object({ organizationId: z.string(), changed: z.boolean(), position: z.string().nullable() })
+    .meta({ id: 'CreatedOrganization' }),
+);
 
-export const organizationView = z
-  .object({
-    organizationId: z.string(),
-    ...settingsFields,
-    stripeCustomerId: z.string().nullable(),
-    customFeatures: z.array(z.object({ key: z.string(), displayName: z.string(), unit: z.string(), aggregation: z.string() })),
-    quotas: z.array(
-      z.object({
-        feature: z.string(),
-        includedQuantity: z.number(),
-        pricing: pricingModel,
-        currency: z.string(),
-        resetPeriod: z.string(),
-        enforcement: z.enum(['soft', 'hard']),
-      }),
-    ),
-    freshness,
-  })
-  .meta({ id: 'Organization' });
+export const organizationView = answerSchema<OrganizationView>()(
+  z
+    .object({
+      organizationId: z.string(),
+      ...settingsFields,
+      stripeCustomerId: z.string().nullable(),
+      customFeatures: z.array(z.object({ key: z.string(), displayName: z.string(), unit: z.string(), aggregation: z.string() })),
+      quotas: z.array(
+        z.object({
+          feature: z.string(),
+          includedQuantity: z.number(),
+          pricing: pricingModel,
+          currency: z.string(),
+          resetPeriod: z.enum(RESET_PERIODS),
+          enforcement: z.enum(['soft', 'hard']),
+        }),
+      ),
+      freshness,
+    })
+    .meta({ id: 'Organization' }),
+);
 
 export const customFeatureBody = z
   .strictObject({
@@ -72,22 +81,26 @@ export const issueApiKeyBody = z
   .strictObject({ label: z.string().min(1).max(100).optional().meta({ example: 'production backend' }) })
   .meta({ id: 'IssueApiKeyRequest', example: { label: 'production backend' } });
 
-export const issuedApiKey = z
-  .object({
-    keyId: z.string(),
-    organizationId: z.string(),
-    apiKey: z.string().meta({ description: 'Shown this once; Tally keeps only its hash' }),
-    label: z.string().nullable(),
-    issuedAt: z.string(),
-    position: z.string(),
-  })
-  .meta({ id: 'IssuedApiKey' });
+export const issuedApiKey = answerSchema<IssuedApiKey>()(
+  z
+    .object({
+      keyId: z.string(),
+      organizationId: z.string(),
+      apiKey: z.string().meta({ description: 'Shown this once; Tally keeps only its hash' }),
+      label: z.string().nullable(),
+      issuedAt: z.string(),
+      position: z.string(),
+    })
+    .meta({ id: 'IssuedApiKey' }),
+);
 
 export const apiKeyPathParams = z.strictObject({
   orgId: organizationId,
   keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be the 16 hex digits of a key id'),
 });
 
-export const revokedApiKey = z
-  .object({ keyId: z.string(), organizationId: z.string(), revokedAt: z.string(), changed: z.boolean() })
-  .meta({ id: 'RevokedApiKey' });
+export const revokedApiKey = answerSchema<RevokedApiKey>()(
+  z
+    .object({ keyId: z.string(), organizationId: z.string(), revokedAt: z.string(), changed: z.boolean() })
+    .meta({ id: 'RevokedApiKey' }),
+);

@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
 import { MAX_HISTORY_LIMIT } from '../../../application/usage/usage-queries';
 import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery } from './common-schemas';
+import type { TrackBulkUsageResult, TrackUsageResult } from '../../../application/usage/usage-commands';
+import type { CostEstimate, CurrentUsage, QuotaCheck, UsageHistory } from '../../../application/usage/usage-queries';
+import { answerSchema } from './answer-schema';
 
 // Metadata is free-form, so it is the one place a client could send JSON nested
 // deep enough to overflow the stack of whatever walks it next; it never needs to be.
@@ -56,16 +59,20 @@ const trackedUsageFields = {
   billingPeriod: billingPeriod.nullable(),
 };
 
-export const trackUsageResult = z.object({ ...trackedUsageFields, position: z.string().nullable() }).meta({ id: 'TrackUsageResult' });
+export const trackUsageResult = answerSchema<TrackUsageResult>()(
+  z.object({ ...trackedUsageFields, position: z.string().nullable() }).meta({ id: 'TrackUsageResult' }),
+);
 
-export const trackBulkUsageResult = z
-  .object({
-    accepted: z.number().int(),
-    duplicates: z.number().int(),
-    items: z.array(z.object(trackedUsageFields)),
-    position: z.string().nullable(),
-  })
-  .meta({ id: 'TrackBulkUsageResult' });
+export const trackBulkUsageResult = answerSchema<TrackBulkUsageResult>()(
+  z
+    .object({
+      accepted: z.number().int(),
+      duplicates: z.number().int(),
+      items: z.array(z.object(trackedUsageFields)),
+      position: z.string().nullable(),
+    })
+    .meta({ id: 'TrackBulkUsageResult' }),
+);
 
 export const currentUsageQuery = readQuery.extend({
   features: z
@@ -103,86 +110,94 @@ const featureUsage = z
   })
   .meta({ id: 'FeatureUsage' });
 
-export const currentUsage = z
-  .object({
-    organizationId: z.string(),
-    periodStart: z.string(),
-    periodEnd: z.string(),
-    totalOverageAmount: z.number().nullable(),
-    currency: z.string().nullable(),
-    totals: z.array(currencyTotal),
-    features: z.array(featureUsage),
-    freshness,
-  })
-  .meta({ id: 'CurrentUsage' });
+export const currentUsage = answerSchema<CurrentUsage>()(
+  z
+    .object({
+      organizationId: z.string(),
+      periodStart: z.string(),
+      periodEnd: z.string(),
+      totalOverageAmount: z.number().nullable(),
+      currency: z.string().nullable(),
+      totals: z.array(currencyTotal),
+      features: z.array(featureUsage),
+      freshness,
+    })
+    .meta({ id: 'CurrentUsage' }),
+);
 
-export const quotaCheck = z
-  .object({
-    organizationId: z.string(),
-    feature: z.string(),
-    hasQuota: z.boolean().meta({ description: 'False only for a hard quota that is used up' }),
-    withinIncluded: z.boolean(),
-    used: z.number(),
-    included: z.number(),
-    remaining: z.number(),
-    enforcement: z.enum(['soft', 'hard']),
-    resetPeriod: z.string(),
-    windowStart: z.string(),
-    windowEnd: z.string(),
-    freshness,
-  })
-  .meta({ id: 'QuotaCheck' });
+export const quotaCheck = answerSchema<QuotaCheck>()(
+  z
+    .object({
+      organizationId: z.string(),
+      feature: z.string(),
+      hasQuota: z.boolean().meta({ description: 'False only for a hard quota that is used up' }),
+      withinIncluded: z.boolean(),
+      used: z.number(),
+      included: z.number(),
+      remaining: z.number(),
+      enforcement: z.enum(['soft', 'hard']),
+      resetPeriod: z.string(),
+      windowStart: z.string(),
+      windowEnd: z.string(),
+      freshness,
+    })
+    .meta({ id: 'QuotaCheck' }),
+);
 
-export const usageHistory = z
-  .object({
-    organizationId: z.string(),
-    periods: z.array(
-      z.object({
-        periodStart: z.string(),
-        periodEnd: z.string(),
-        closedAt: z.string(),
-        totalOverageAmount: z.number().nullable(),
-        totals: z.array(currencyTotal),
-        features: z.array(
-          z.object({
-            feature: z.string(),
-            totalQuantity: z.number(),
-            includedQuantity: z.number(),
-            overageQuantity: z.number(),
-            overageAmount: z.number(),
-            overageAmountDecimal: z.string(),
-            currency: z.string(),
-            events: z.number(),
-            corrections: z.number(),
-          }),
-        ),
-      }),
-    ),
-    freshness,
-  })
-  .meta({ id: 'UsageHistory' });
+export const usageHistory = answerSchema<UsageHistory>()(
+  z
+    .object({
+      organizationId: z.string(),
+      periods: z.array(
+        z.object({
+          periodStart: z.string(),
+          periodEnd: z.string(),
+          closedAt: z.string(),
+          totalOverageAmount: z.number().nullable(),
+          totals: z.array(currencyTotal),
+          features: z.array(
+            z.object({
+              feature: z.string(),
+              totalQuantity: z.number(),
+              includedQuantity: z.number(),
+              overageQuantity: z.number(),
+              overageAmount: z.number(),
+              overageAmountDecimal: z.string(),
+              currency: z.string(),
+              events: z.number(),
+              corrections: z.number(),
+            }),
+          ),
+        }),
+      ),
+      freshness,
+    })
+    .meta({ id: 'UsageHistory' }),
+);
 
-export const costEstimate = z
-  .object({
-    organizationId: z.string(),
-    periodStart: z.string(),
-    periodEnd: z.string(),
-    method: z.string(),
-    estimatedAmount: z.number().nullable(),
-    currentAmount: z.number().nullable(),
-    currency: z.string().nullable(),
-    totals: z.array(currencyTotal),
-    features: z.array(
-      z.object({
-        feature: z.string(),
-        currentQuantity: z.number(),
-        projectedQuantity: z.number(),
-        dailyRate: z.number().nullable(),
-        estimatedAmount: z.number(),
-        estimatedAmountDecimal: z.string(),
-        currency: z.string(),
-      }),
-    ),
-    freshness,
-  })
-  .meta({ id: 'CostEstimate' });
+export const costEstimate = answerSchema<CostEstimate>()(
+  z
+    .object({
+      organizationId: z.string(),
+      periodStart: z.string(),
+      periodEnd: z.string(),
+      method: z.string(),
+      estimatedAmount: z.number().nullable(),
+      currentAmount: z.number().nullable(),
+      currency: z.string().nullable(),
+      totals: z.array(currencyTotal),
+      features: z.array(
+        z.object({
+          feature: z.string(),
+          currentQuantity: z.number(),
+          projectedQuantity: z.number(),
+          dailyRate: z.number().nullable(),
+          estimatedAmount: z.number(),
+          estimatedAmountDecimal: z.string(),
+          currency: z.string(),
+        }),
+      ),
+      freshness,
+    })
+    .meta({ id: 'CostEstimate' }),
+);
