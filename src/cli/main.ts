@@ -83,7 +83,7 @@ program
 
 program
   .command('jobs')
-  .description("run one of the seed's billing jobs now: signal the running period workflows (all, or one organization's)")
+  .description("run a billing job now: signal the running period workflows (all, or one organization's)")
   .addArgument(new Argument('<job>', 'the job').choices(BILLING_JOBS))
   .option('--org <organizationId>', 'only this organization')
   .action((job: string, options: { org?: string }) => load('jobs').then((m) => m.runBillingJob(job, options)));

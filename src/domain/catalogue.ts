@@ -1,5 +1,5 @@
 // The feature catalogue: the ten metered features Tally knows out of the box
-// (exactly the seed's table) and the rules for features an organization defines
+// (the ten metered features products use most) and the rules for features an organization defines
 // itself. A feature says what is counted, in which unit, and how events combine
 // into a window's quantity.
 
@@ -22,8 +22,8 @@ export interface FeatureDefinition {
   readonly aggregation: Aggregation;
   readonly defaultIncludedQuantity: number;
   /**
-   * Minor units of the organization's own currency, as a decimal string. The seed
-   * writes "$0.05/scan"; Tally applies the same figure (5) in whatever currency
+   * Minor units of the organization's own currency, as a decimal string. A price list
+   * says "$0.05/scan"; Tally applies the same figure (5) in whatever currency
    * the organization is billed in, so 5 means €0.05 for a EUR org and ¥5 for a
    * JPY org (whose minor unit is the yen).
    */
@@ -46,7 +46,7 @@ export type BuiltInFeature =
   | 'WEBHOOK'
   | 'CUSTOM_REPORT';
 
-/** The seed's enum, so `UsageFeature.OCR_SCAN` reads as it does there. */
+/** The built-in features by name, so `UsageFeature.OCR_SCAN` reads as products write it. */
 export const UsageFeature: { readonly [K in BuiltInFeature]: K } = Object.freeze({
   OCR_SCAN: 'OCR_SCAN',
   API_CALL: 'API_CALL',
@@ -74,7 +74,7 @@ function builtIn(
 export const BUILT_IN_FEATURES: readonly FeatureDefinition[] = Object.freeze([
   builtIn('OCR_SCAN', 'OCR Scans', 'scan', 50, '5'),
   builtIn('API_CALL', 'API Calls', 'call', 10000, '0.1'),
-  // The seed's storage example sends the org's *total* size on every upload;
+  // Storage is reported as the org's *total* size on every upload;
   // summing those reports would bill the same gigabytes again and again.
   builtIn('STORAGE_GB', 'Storage', 'GB', 5, '2', 'max'),
   builtIn('AI_CLASSIFICATION', 'AI Classifications', 'classification', 100, '1'),
@@ -112,11 +112,7 @@ function requiredText(value: unknown, field: string, maxLength: number): string 
   return text;
 }
 
-/**
- * Checks an organization's own feature and returns its definition. Custom
- * features start with nothing included and a price of 0: what they cost is set
- * by the quota, not guessed here.
- */
+/** Checks an organization's own feature and returns its definition. */
 export function validateCustomFeature(def: {
   key: string;
   displayName: string;
@@ -138,13 +134,13 @@ export function validateCustomFeature(def: {
   if (!isAggregation(aggregation)) {
     throw validationError('aggregation', `aggregation ${JSON.stringify(aggregation)} is not one of ${AGGREGATIONS.join(', ')}`);
   }
-  return Object.freeze({
-    key: def.key,
-    displayName,
-    unit,
-    aggregation,
-    defaultIncludedQuantity: 0,
-    defaultPricePerUnit: '0',
-    builtIn: false,
-  });
+  return customFeature(def.key, displayName, unit, aggregation);
+}
+
+/**
+ * An organization's own feature. It starts with nothing included and a price
+ * of 0: what it costs is set by the quota, not guessed here.
+ */
+export function customFeature(key: string, displayName: string, unit: string, aggregation: Aggregation): FeatureDefinition {
+  return Object.freeze({ key, displayName, unit, aggregation, defaultIncludedQuantity: 0, defaultPricePerUnit: '0', builtIn: false });
 }

@@ -30,7 +30,7 @@ export type ConfigureQuota = {
     readonly organizationId: string;
     readonly feature: string;
     readonly includedQuantity: number;
-    /** The seed's shape: a per-unit price in minor units. Exclusive with `pricing`. */
+    /** The simple shape: a per-unit price in minor units. Exclusive with `pricing`. */
     readonly pricePerUnit?: string | number;
     readonly pricing?: PricingModel;
     readonly currency?: string;

@@ -18,7 +18,7 @@ export interface OrganizationSettings extends BillingSettings {
   readonly stripeBillingMode: StripeBillingMode;
 }
 
-// The seed's quotas default to EUR; a period closes an hour after it ends unless configured.
+// Quotas default to EUR; a period closes an hour after it ends unless configured.
 export const DEFAULT_ORGANIZATION_SETTINGS: Omit<OrganizationSettings, 'name'> = Object.freeze({
   currency: 'EUR',
   timeZone: 'UTC',

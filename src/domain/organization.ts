@@ -1,7 +1,7 @@
 // The state of one organization, folded from its events by a pure `evolve`:
 // its settings, custom features, quotas and which periods have closed. It is
 // what `decide` needs and nothing more; usage totals live in read models.
-import { builtInFeature, type Aggregation, type FeatureDefinition } from './catalogue';
+import { builtInFeature, customFeature, type Aggregation, type FeatureDefinition } from './catalogue';
 import { DomainError } from './domain-error';
 import type { IntervalRecord, OrganizationEvent } from './events';
 import type { OrganizationSettings } from './organization-settings';
@@ -73,16 +73,7 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
   switch (event.type) {
     case 'CustomFeatureDefined': {
       const { key, displayName, unit, aggregation } = event.data;
-      const feature: FeatureDefinition = {
-        key,
-        displayName,
-        unit,
-        aggregation,
-        defaultIncludedQuantity: 0,
-        defaultPricePerUnit: '0',
-        builtIn: false,
-      };
-      return { ...state, customFeatures: { ...state.customFeatures, [key]: feature } };
+      return { ...state, customFeatures: { ...state.customFeatures, [key]: customFeature(key, displayName, unit, aggregation) } };
     }
     case 'QuotaConfigured': {
       const { organizationId: _org, configuredAt: _at, ...quota } = event.data;

@@ -27,7 +27,7 @@ export type PricingModel =
 export type PricingModelName = PricingModel['model'];
 export const PRICING_MODELS: readonly PricingModelName[] = Object.freeze(['per_unit', 'graduated', 'volume', 'package']);
 
-/** The per-unit pricing of a seed-style quota (`pricePerUnit: 5`). */
+/** The per-unit pricing of a simple quota (`pricePerUnit: 5`). */
 export function perUnitPricing(pricePerUnit: string | number): PricingModel {
   return { model: 'per_unit', pricePerUnit: parsePricePerUnit(pricePerUnit).toString() };
 }

@@ -13,7 +13,7 @@ export const billingWorkflowId = (organizationId: string): string => `billing-${
 /** Sent with signal-with-start: the reactor saw the organization configured, or usage in this period. */
 export const periodEnsuredSignal = defineSignal<[IntervalRecord]>('billingPeriodEnsured');
 
-/** One of the seed's manual jobs, for this organization. */
+/** One of the manual billing jobs, for this organization. */
 export const billingJobSignal = defineSignal<[BillingJob]>('runBillingJob');
 
 /** An operator closes the period before its end (CloseBillingPeriod with early: true). */

@@ -14,7 +14,7 @@ export interface BillingSchedule {
   readonly reportIntervalMs: number;
 }
 
-/** Hourly running totals and a daily Stripe report, as the seed's BullMQ jobs ran. */
+/** Hourly running totals and a daily Stripe report, by default. */
 export const DEFAULT_BILLING_SCHEDULE: BillingSchedule = { aggregationIntervalMs: 3_600_000, reportIntervalMs: 86_400_000 };
 
 /** A feature's period quantity as it stood when the workflow asked; Stripe is told the difference from what it knows. */
@@ -98,7 +98,7 @@ export interface CarriedBillingState {
   readonly requested: readonly BillingRequest[];
 }
 
-/** Something asked of the workflow by a signal: a seed job, an early close, or new quotas. */
+/** Something asked of the workflow by a signal: a billing job, an early close, or new quotas. */
 export type BillingRequest = 'aggregate' | 'report' | 'retry-failed' | 'generate-invoice-items' | 'close-now' | 'quota-changed';
 
 export interface BillingPeriodWorkflowInput {

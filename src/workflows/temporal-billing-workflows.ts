@@ -1,6 +1,6 @@
 // The BillingWorkflows port on Temporal: starts an organization's period
 // workflow with signal-with-start (so two callers never start two), signals the
-// running workflows for the seed's manual jobs, and asks a workflow its status.
+// running workflows for the manual billing jobs, and asks a workflow its status.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BillingJob, BillingWorkflows } from '../application/ports/billing-workflows';
 import type { IntervalRecord } from '../domain/events';

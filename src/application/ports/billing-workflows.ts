@@ -1,10 +1,10 @@
 // The billing-period workflows as the rest of Tally sees them: make sure an
-// organization's period has its workflow, run the seed's manual jobs, and ask
+// organization's period has its workflow, run the manual billing jobs, and ask
 // a workflow how it is doing. The Temporal adapter lives in src/workflows.
 import type { StripeBilling } from '../../domain/billing-calendar';
 import type { IntervalRecord } from '../../domain/events';
 
-/** The seed's four BullMQ jobs, now signals to the running period workflows. */
+/** The four manual billing jobs, as signals to the running period workflows. */
 export type BillingJob = 'aggregate-all' | 'report-all' | 'retry-failed' | 'generate-invoice-items';
 export const BILLING_JOBS: readonly BillingJob[] = ['aggregate-all', 'report-all', 'retry-failed', 'generate-invoice-items'];
 

@@ -1,5 +1,4 @@
-// Quota checks answered from a short-lived cache, as the seed advises ("cache
-// quota checks to reduce DB queries"): a product that asks before every OCR
+// Quota checks answered from a short-lived cache: a product that asks before every OCR
 // scan or API call asks far more often than the answer changes. An answer is
 // reused for at most `maxAgeMs`; concurrent askers of the same question share
 // one read; its `freshness` still says which log position it reflects and how

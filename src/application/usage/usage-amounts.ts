@@ -1,4 +1,4 @@
-// Money in answers: a JSON number in major units, as the seed's API returns it
+// Money in answers: a JSON number in major units, as the usage API has always returned it
 // (`overageAmount: 1.25`), next to the exact decimal string for anyone who
 // must not go through floating point; and totals per currency.
 import { currencyExponent } from '../../domain/currency';

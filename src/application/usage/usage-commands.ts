@@ -1,4 +1,4 @@
-// The write side as callers see it, with the seed's names and argument shapes:
+// The write side as callers see it, by name:
 // configureOrganization, configureQuota, trackUsage, trackBulkUsage, plus
 // custom features, quota removal and operator corrections.
 import type { ConfigureOrganization, ConfigureQuota, CorrectUsage, DefineCustomFeature, UsageItem } from '../../domain/commands';

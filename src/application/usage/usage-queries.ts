@@ -1,4 +1,4 @@
-// The read side as callers see it, with the seed's names and shapes:
+// The read side as callers see it, by name:
 // getCurrentUsage, checkQuota, getUsageHistory, estimateUsageCosts. Every answer
 // says how fresh its data is, and a caller that just wrote can ask to wait
 // (bounded) until the read models include its write.

@@ -1,4 +1,4 @@
-// `tally jobs <job> [--org ORG]`: the seed's manual billing jobs (aggregate-all,
+// `tally jobs <job> [--org ORG]`: the manual billing jobs (aggregate-all,
 // report-all, retry-failed, generate-invoice-items) as signals to the running
 // period workflows, of one organization or of all. Also the operator's
 // `tally close-period` and `tally billing-status`.

@@ -1,4 +1,4 @@
-// The seed's background jobs as admin actions on the billing-period workflows
+// The background billing jobs as admin actions on the billing-period workflows
 // (aggregate-all, report-all, retry-failed, generate-invoice-items), and the
 // status of an organization's current period workflow. Both go through the
 // BillingWorkflows port; an API started without it answers 503 here only.
@@ -21,7 +21,7 @@ export function billingRoutes(): ApiRoute[] {
       method: 'post',
       path: '/api/admin/jobs/{job}',
       operationId: 'runBillingJob',
-      summary: "Run one of the seed's billing jobs now, for one organization or all (admin)",
+      summary: "Run a billing job now (aggregate, report, retry failed, invoice), for one organization or all (admin)",
       tag: 'billing',
       access: 'admin',
       params: billingJobParams,

@@ -1,5 +1,5 @@
 // Quotas and corrections: configure a feature's included quantity and price
-// (the seed's body), remove it again, check it in real time, and let an
+// (a per-unit price or a pricing model), remove it again, check it in real time, and let an
 // operator correct an organization's usage with a reason.
 import { defineRoute, json, type ApiRoute } from '../api-route';
 import { featurePathParams, organizationPathParams, readQuery, writeResult } from '../schemas/common-schemas';

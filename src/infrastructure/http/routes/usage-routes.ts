@@ -1,4 +1,4 @@
-// The seed's usage endpoints: track one event, track a bulk, and read the
+// The usage endpoints: track one event, track a bulk, and read the
 // current period's usage, the closed periods and the cost estimate.
 import { defineRoute, json, type ApiRoute, type ApiServices } from '../api-route';
 import { organizationPathParams, readQuery } from '../schemas/common-schemas';
@@ -42,7 +42,7 @@ export function usageRoutes(): ApiRoute[] {
       method: 'post',
       path: '/api/usage/track/bulk',
       operationId: 'trackBulkUsage',
-      summary: "Record up to 10,000 usage events of one organization (the seed's trackBulkUsage)",
+      summary: "Record up to 10,000 usage events of one organization, all or none",
       tag: 'usage',
       access: 'organization',
       body: { schema: trackBulkUsageBody, required: true },

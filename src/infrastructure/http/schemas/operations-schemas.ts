@@ -1,4 +1,4 @@
-// Schemas of the operational routes: liveness, readiness, the seed's manual
+// Schemas of the operational routes: liveness, readiness, the manual
 // billing jobs and the status of an organization's billing-period workflow.
 import { z } from 'zod';
 import { BILLING_JOBS } from '../../../application/ports/billing-workflows';

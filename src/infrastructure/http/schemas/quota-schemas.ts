@@ -1,4 +1,4 @@
-// Request schemas of the quota routes (the seed's configure-quota body, with
+// Request schemas of the quota routes (the configure-quota body, with
 // tiered and package pricing as alternatives to its flat per-unit price) and
 // of operator corrections.
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-// Request and answer schemas of the usage routes: the seed's track body, the
+// Request and answer schemas of the usage routes: the track body, the
 // bulk body, and the four reads (current usage, quota check, history, estimate).
 import { z } from 'zod';
 import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
@@ -156,17 +156,9 @@ export const usageHistory = answerSchema<UsageHistory>()(
           totalOverageAmount: z.number().nullable(),
           totals: z.array(currencyTotal),
           features: z.array(
-            z.object({
-              feature: z.string(),
-              totalQuantity: z.number(),
-              includedQuantity: z.number(),
-              overageQuantity: z.number(),
-              overageAmount: z.number(),
-              overageAmountDecimal: z.string(),
-              currency: z.string(),
-              events: z.number(),
-              corrections: z.number(),
-            }),
+            featureUsage
+              .omit({ displayName: true, unit: true, aggregation: true, resetPeriod: true, periodStart: true, periodEnd: true })
+              .extend({ events: z.number(), corrections: z.number() }),
           ),
         }),
       ),
