@@ -40,9 +40,9 @@ export interface ComposedApi {
 }
 
 export function composeApi(parts: ApiParts): ComposedApi {
-  const { commands } = composeWriteSide({ eventStore: parts.eventStore, clock: parts.clock, ids: parts.ids });
+  const { handler, commands } = composeWriteSide({ eventStore: parts.eventStore, clock: parts.clock, ids: parts.ids });
   const readModels = usageReadModels(parts.db);
-  const queries = new UsageQueries(readModels, parts.clock);
+  const queries = new UsageQueries(readModels, handler, parts.clock);
   const organizations = new OrganizationDirectory(parts.eventStore);
   const apiKeys = new ApiKeys(parts.eventStore, organizations, parts.clock);
   const metrics = parts.metrics ?? createApiMetrics();

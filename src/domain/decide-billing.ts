@@ -7,7 +7,8 @@ import { periodClosesAt } from './billing-calendar';
 import { DomainError, validationError } from './domain-error';
 import type { IntervalRecord, OrganizationEvent } from './events';
 import { isPeriodClosed, stripeReportKey, type ActiveOrganization } from './organization';
-import { statementForPeriod, toFeatureSummary, type WindowUsage } from './period-statement';
+import type { DailyUsage } from './daily-usage';
+import { statementForPeriod, toFeatureSummary } from './period-statement';
 import { billingPeriodAt } from './periods';
 
 function requirePeriod(state: ActiveOrganization, period: IntervalRecord): void {
@@ -18,7 +19,7 @@ function requirePeriod(state: ActiveOrganization, period: IntervalRecord): void 
   }
 }
 
-export function recordUsageAggregation(command: RecordUsageAggregation, state: ActiveOrganization, now: Date, usage: readonly WindowUsage[]): OrganizationEvent[] {
+export function recordUsageAggregation(command: RecordUsageAggregation, state: ActiveOrganization, now: Date, usage: readonly DailyUsage[]): OrganizationEvent[] {
   const { organizationId, billingPeriod } = command.data;
   requirePeriod(state, billingPeriod);
   if (isPeriodClosed(state, billingPeriod.start)) return [];
@@ -26,7 +27,7 @@ export function recordUsageAggregation(command: RecordUsageAggregation, state: A
   return [{ type: 'UsageAggregated', data: { organizationId, billingPeriod, asOf: now.toISOString(), features } }];
 }
 
-export function closeBillingPeriod(command: CloseBillingPeriod, state: ActiveOrganization, now: Date, usage: readonly WindowUsage[]): OrganizationEvent[] {
+export function closeBillingPeriod(command: CloseBillingPeriod, state: ActiveOrganization, now: Date, usage: readonly DailyUsage[]): OrganizationEvent[] {
   const { organizationId, billingPeriod, early } = command.data;
   requirePeriod(state, billingPeriod);
   if (isPeriodClosed(state, billingPeriod.start)) return [];

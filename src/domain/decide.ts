@@ -4,7 +4,7 @@
 // context from the fold of the organization's events.
 import { validateCustomFeature } from './catalogue';
 import { closeBillingPeriod, recordInvoiceItem, recordStripeFailure, recordStripeReport, recordUsageAggregation } from './decide-billing';
-import type { WindowUsage } from './period-statement';
+import type { DailyUsage } from './daily-usage';
 import type {
   ConfigureOrganization,
   ConfigureQuota,
@@ -28,8 +28,8 @@ export interface DecisionContext {
   readonly now: Date;
   /** The content each already-accepted idempotency key of this organization was recorded with. */
   readonly knownUsage: UsageKeyLookup;
-  /** The organization's usage per quota window and period, for aggregation and close. */
-  readonly windowUsage: () => readonly WindowUsage[];
+  /** The organization's usage per local day and period, for aggregation and close. */
+  readonly dailyUsage: () => readonly DailyUsage[];
 }
 
 export function decide(command: OrganizationCommand, state: OrganizationState, context: DecisionContext): OrganizationEvent[] {
@@ -47,9 +47,9 @@ export function decide(command: OrganizationCommand, state: OrganizationState, c
     case 'CorrectUsage':
       return correctUsage(command, requireActive(state, command.data.organizationId), context);
     case 'RecordUsageAggregation':
-      return recordUsageAggregation(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage());
+      return recordUsageAggregation(command, requireActive(state, command.data.organizationId), context.now, context.dailyUsage());
     case 'CloseBillingPeriod':
-      return closeBillingPeriod(command, requireActive(state, command.data.organizationId), context.now, context.windowUsage());
+      return closeBillingPeriod(command, requireActive(state, command.data.organizationId), context.now, context.dailyUsage());
     case 'RecordStripeReport':
       return recordStripeReport(command, requireActive(state, command.data.organizationId), context.now);
     case 'RecordStripeFailure':

@@ -1,16 +1,15 @@
 // An organization's decision state: the fold of its events that every decision
 // reads (its settings and quotas, every idempotency key it accepted, its usage
-// per quota window), and the decisions taken against it. The write side keeps
+// per local day), and the decisions taken against it. The write side keeps
 // one ledger per organization, the specifications build theirs from the same
 // events, so what is tested is the fold that runs.
 import type { OrganizationCommand } from './commands';
 import { decide } from './decide';
 import type { OrganizationEvent } from './events';
 import { evolve, initialOrganizationState, type OrganizationState } from './organization';
-import type { WindowUsage } from './period-statement';
 import type { UsageFingerprint } from './usage-identity';
 import { UsageKeyIndex } from './usage-key-index';
-import { WindowUsageIndex } from './window-usage-index';
+import { DailyUsageIndex, type DailyUsage } from './daily-usage';
 
 /** One command's outcome in a batch: its events, or why it was refused. */
 export type Decision = { readonly events: readonly OrganizationEvent[] } | { readonly error: unknown };
@@ -18,18 +17,18 @@ export type Decision = { readonly events: readonly OrganizationEvent[] } | { rea
 /** What readers outside the write side may ask of a ledger. */
 export interface LedgerView {
   readonly state: OrganizationState;
-  windowUsage(): WindowUsage[];
+  dailyUsage(): DailyUsage[];
 }
 
 export class OrganizationLedger implements LedgerView {
   private constructor(
     private current: OrganizationState,
     private readonly keys: UsageKeyIndex,
-    private readonly windows: WindowUsageIndex,
+    private readonly days: DailyUsageIndex,
   ) {}
 
   static empty(): OrganizationLedger {
-    return new OrganizationLedger(initialOrganizationState(), new UsageKeyIndex(), new WindowUsageIndex());
+    return new OrganizationLedger(initialOrganizationState(), new UsageKeyIndex(), new DailyUsageIndex());
   }
 
   static from(events: Iterable<OrganizationEvent>): OrganizationLedger {
@@ -46,11 +45,11 @@ export class OrganizationLedger implements LedgerView {
   apply(event: OrganizationEvent): void {
     this.current = evolve(this.current, event);
     this.keys.apply(event);
-    this.windows.apply(event, this.current);
+    this.days.apply(event, this.current);
   }
 
-  windowUsage(): WindowUsage[] {
-    return this.windows.all();
+  dailyUsage(): DailyUsage[] {
+    return this.days.all();
   }
 
   knownUsage(idempotencyKey: string): UsageFingerprint | undefined {
@@ -62,18 +61,18 @@ export class OrganizationLedger implements LedgerView {
     return decide(command, this.current, {
       now,
       knownUsage: (key) => this.keys.lookup(key),
-      windowUsage: () => this.windows.all(),
+      dailyUsage: () => this.days.all(),
     });
   }
 
   /**
    * Decides commands in order, each against the ledger as the decisions before
    * it left it (a key accepted by one is a duplicate for the next). The ledger
-   * itself is unchanged: apply the events once they are appended.
+   * itself is unchanged until `adopt(batch)`, once the events are appended.
    */
-  decideAll(commands: readonly OrganizationCommand[], now: Date): Decision[] {
-    const draft = new OrganizationLedger(this.current, this.keys.overlay(), this.windows.overlay());
-    return commands.map((command): Decision => {
+  decideAll(commands: readonly OrganizationCommand[], now: Date): DecidedBatch {
+    const draft = new OrganizationLedger(this.current, this.keys.overlay(), this.days.overlay());
+    const decisions = commands.map((command): Decision => {
       try {
         const events = draft.decide(command, now);
         for (const event of events) draft.apply(event);
@@ -82,5 +81,20 @@ export class OrganizationLedger implements LedgerView {
         return { error };
       }
     });
+    return { decisions, events: decisions.flatMap((decision) => ('events' in decision ? decision.events : [])), draft };
   }
+
+  /** Takes over what a decided batch folded, once its events are appended (cheaper than folding them again). */
+  adopt(batch: DecidedBatch): void {
+    this.current = batch.draft.current;
+    this.keys.absorb(batch.draft.keys);
+    this.days.absorb(batch.draft.days);
+  }
+}
+
+/** A batch decided against a draft of the ledger: each command's decision, all their events, and the draft that folded them. */
+export interface DecidedBatch {
+  readonly decisions: readonly Decision[];
+  readonly events: readonly OrganizationEvent[];
+  readonly draft: OrganizationLedger;
 }

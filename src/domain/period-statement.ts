@@ -1,23 +1,17 @@
 // What one billing period costs an organization, per feature: the quantity of
 // each quota window, the free part, the overage and the amount, rounded once
-// per window. Read models, period close and audits all call this one function
-// with window totals (from MongoDB, from the state, or from raw events).
+// per window. The quota in force when the period is priced cuts the period's
+// daily usage into its windows, whatever reset period was in force when the
+// usage was recorded. Read models, period close, queries and audits all call
+// this one function with daily usage (from MongoDB, the ledger or raw events).
 import type { Aggregation, FeatureDefinition } from './catalogue';
-import type { FeatureSummary, IntervalRecord, UsageEvent } from './events';
+import type { DailyUsage } from './daily-usage';
+import type { FeatureSummary, IntervalRecord } from './events';
 import { addMoney, toMajorString, zero, type Money } from './money';
 import { effectiveQuota, findFeature, type ActiveOrganization } from './organization';
-import type { ResetPeriod } from './periods';
+import { billingPeriodsInWindow, localDayInterval, quotaWindowAt, spansSeveralBillingPeriods, toIntervalRecord, type Interval, type ResetPeriod } from './periods';
 import { chargeForWindow, incrementalCharge } from './pricing';
 import { EMPTY_WINDOW_TOTAL, mergeTotals, type WindowTotal } from './usage-aggregation';
-import { WindowUsageIndex } from './window-usage-index';
-
-/** A window's usage as recorded in one billing period. */
-export interface WindowUsage {
-  readonly feature: string;
-  readonly billingPeriod: IntervalRecord;
-  readonly window: IntervalRecord;
-  readonly total: WindowTotal;
-}
 
 export interface FeatureLine {
   readonly feature: string;
@@ -34,14 +28,60 @@ export interface FeatureLine {
   readonly corrections: number;
 }
 
-const isBefore = (a: IntervalRecord, b: IntervalRecord) => Date.parse(a.start) < Date.parse(b.start);
 const nonNegative = (quantity: number) => Math.max(0, quantity);
 
-function featureLine(state: ActiveOrganization, feature: FeatureDefinition, period: IntervalRecord, usage: readonly WindowUsage[]): FeatureLine {
+/** Days in order, so 'latest' readings merge as they were recorded. */
+const chronological = (a: DailyUsage, b: DailyUsage) => a.billingPeriod.start.localeCompare(b.billingPeriod.start) || a.day.localeCompare(b.day);
+
+// Pricing a period asks for the window of each of its days many times over; a pure cache.
+const windowsOfDays = new Map<string, Interval>();
+
+/** The quota window a local day lies in (days never straddle windows: windows begin at local midnights). */
+export function windowOfDay(state: ActiveOrganization, resetPeriod: ResetPeriod, day: string): Interval {
+  const { timeZone, billingAnchorDay } = state.settings;
+  const key = `${resetPeriod}|${timeZone}|${billingAnchorDay}|${day}`;
+  let window = windowsOfDays.get(key);
+  if (!window) {
+    window = quotaWindowAt(localDayInterval(day, timeZone).start, resetPeriod, state.settings);
+    if (windowsOfDays.size > 100_000) windowsOfDays.clear();
+    windowsOfDays.set(key, window);
+  }
+  return window;
+}
+
+/**
+ * A feature's usage in the quota window now in force at `instant`: every day of
+ * `usage` (any billing period) that lies in that window, merged in order.
+ */
+export function windowUsageAt(state: ActiveOrganization, feature: FeatureDefinition, instant: Date, usage: readonly DailyUsage[]): { window: Interval; total: WindowTotal } {
+  const quota = effectiveQuota(state, feature);
+  const window = quotaWindowAt(instant, quota.resetPeriod, state.settings);
+  const [from, to] = [window.start.getTime(), window.end.getTime()];
+  const inWindow = (day: string) => {
+    const dayStart = localDayInterval(day, state.settings.timeZone).start.getTime();
+    return from <= dayStart && dayStart < to;
+  };
+  const total = usage
+    .filter((u) => u.feature === feature.key && inWindow(u.day))
+    .sort(chronological)
+    .reduce((sum, u) => mergeTotals(feature.aggregation, sum, u.total), EMPTY_WINDOW_TOTAL);
+  return { window, total };
+}
+
+function featureLine(state: ActiveOrganization, feature: FeatureDefinition, period: IntervalRecord, usage: readonly DailyUsage[]): FeatureLine {
   const quota = effectiveQuota(state, feature);
   const aggregation = feature.aggregation;
-  const inPeriod = usage.filter((u) => u.billingPeriod.start === period.start);
-  const windowStarts = [...new Set(inPeriod.map((u) => u.window.start))].sort();
+  // Per window of the quota in force: what earlier periods put in it (QUARTERLY, YEARLY) and what this period did.
+  const windows = new Map<number, { earlier: WindowTotal; current: WindowTotal }>();
+  for (const u of [...usage].sort(chronological)) {
+    if (u.billingPeriod.start > period.start) continue;
+    const key = windowOfDay(state, quota.resetPeriod, u.day).start.getTime();
+    const parts = windows.get(key) ?? { earlier: EMPTY_WINDOW_TOTAL, current: EMPTY_WINDOW_TOTAL };
+    if (u.billingPeriod.start === period.start) parts.current = mergeTotals(aggregation, parts.current, u.total);
+    else parts.earlier = mergeTotals(aggregation, parts.earlier, u.total);
+    windows.set(key, parts);
+  }
+  const billed = [...windows.entries()].filter(([, parts]) => parts.current.events + parts.current.corrections > 0).sort(([a], [b]) => a - b);
   let line: FeatureLine = {
     feature: feature.key,
     displayName: feature.displayName,
@@ -52,16 +92,11 @@ function featureLine(state: ActiveOrganization, feature: FeatureDefinition, peri
     totalQuantity: 0,
     overageQuantity: 0,
     overageAmount: zero(quota.currency),
-    windows: windowStarts.length,
+    windows: billed.length,
     events: 0,
     corrections: 0,
   };
-  for (const windowStart of windowStarts) {
-    const parts = usage
-      .filter((u) => u.window.start === windowStart && !isBefore(period, u.billingPeriod))
-      .sort((a, b) => Date.parse(a.billingPeriod.start) - Date.parse(b.billingPeriod.start));
-    const earlier = parts.filter((u) => isBefore(u.billingPeriod, period)).reduce((t, u) => mergeTotals(aggregation, t, u.total), EMPTY_WINDOW_TOTAL);
-    const current = parts.filter((u) => u.billingPeriod.start === period.start).reduce((t, u) => mergeTotals(aggregation, t, u.total), EMPTY_WINDOW_TOTAL);
+  for (const [, { earlier, current }] of billed) {
     const cumulative = mergeTotals(aggregation, earlier, current);
     const spansEarlierPeriods = earlier.events + earlier.corrections > 0;
     // A window that began in an earlier period bills only what this period added to it.
@@ -81,11 +116,29 @@ function featureLine(state: ActiveOrganization, feature: FeatureDefinition, peri
 }
 
 /**
- * One line per feature that has usage in the period or a configured quota.
- * `usage` may hold earlier periods' parts of QUARTERLY/YEARLY windows; later
- * periods are ignored. Prices are those of the quotas in `state`.
+ * The billing periods whose daily usage a statement of `period` needs: the
+ * period itself and, for QUARTERLY and YEARLY quotas, the earlier periods of
+ * the window it lies in (at most eleven).
  */
-export function statementForPeriod(state: ActiveOrganization, period: IntervalRecord, usage: readonly WindowUsage[]): FeatureLine[] {
+export function periodsPricedWith(state: ActiveOrganization, period: IntervalRecord): IntervalRecord[] {
+  const needed = new Map<string, IntervalRecord>([[period.start, period]]);
+  for (const quota of Object.values(state.quotas)) {
+    if (!spansSeveralBillingPeriods(quota.resetPeriod)) continue;
+    const window = quotaWindowAt(new Date(period.start), quota.resetPeriod, state.settings);
+    for (const earlier of billingPeriodsInWindow(window, state.settings)) {
+      const record = toIntervalRecord(earlier);
+      if (record.start < period.start) needed.set(record.start, record);
+    }
+  }
+  return [...needed.values()].sort((a, b) => a.start.localeCompare(b.start));
+}
+
+/**
+ * One line per feature that has usage in the period or a configured quota.
+ * `usage` may hold earlier periods' days (for QUARTERLY/YEARLY windows); later
+ * periods are ignored. Windows and prices are those of the quotas in `state`.
+ */
+export function statementForPeriod(state: ActiveOrganization, period: IntervalRecord, usage: readonly DailyUsage[]): FeatureLine[] {
   const keys = new Set<string>(Object.keys(state.quotas));
   for (const u of usage) if (u.billingPeriod.start === period.start) keys.add(u.feature);
   return [...keys]
@@ -107,11 +160,4 @@ export function toFeatureSummary(line: FeatureLine): FeatureSummary {
     events: line.events,
     corrections: line.corrections,
   };
-}
-
-/** Folds raw usage events into window totals, as the ledger and the projections do (for audits and as-of answers). */
-export function foldUsage(events: Iterable<UsageEvent>, aggregationOf: (feature: string) => Aggregation): WindowUsage[] {
-  const windows = new WindowUsageIndex();
-  for (const event of events) windows.fold(event, aggregationOf);
-  return windows.all();
 }

@@ -351,6 +351,54 @@ export function quotaWindowKey(window: Interval, reset: ResetPeriod, s: BillingS
   }
 }
 
+/** The organization's local date an instant falls on, e.g. "2026-11-15": the unit usage is kept in. */
+export function localDayAt(instant: Date, timeZone: string): string {
+  const day = remembered(`D|${timeZone}`, instantMs(instant, 'instant'), () => {
+    const zone = zoneOf(timeZone);
+    const index = dayIndexAt(zone, instant.getTime());
+    return interval(dayStart(zone, index), dayStart(zone, index + 1));
+  });
+  const key = `${timeZone}|${day.start.getTime()}`;
+  let name = dayNames.get(key);
+  if (name === undefined) {
+    name = localDateOf(day.start, timeZone);
+    if (dayNames.size > 100_000) dayNames.clear();
+    dayNames.set(key, name);
+  }
+  return name;
+}
+
+const dayNames = new Map<string, string>();
+
+const dayIntervals = new Map<string, Interval>();
+
+/** A local date's interval: from the instant the day begins (its midnight, or a DST jump) to the next day's. */
+export function localDayInterval(day: string, timeZone: string): Interval {
+  const key = `${timeZone}|${day}`;
+  const known = dayIntervals.get(key);
+  if (known) return known;
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) throw validationError('day', `day must be a local date such as "2026-11-15", got ${JSON.stringify(day)}`);
+  const zone = zoneOf(timeZone);
+  const index = dayNumber(Number(match[1]), Number(match[2]), Number(match[3]));
+  const computed = interval(dayStart(zone, index), dayStart(zone, index + 1));
+  // Bounded like the other caches: days of a few thousand organizations' periods.
+  if (dayIntervals.size > 100_000) dayIntervals.clear();
+  dayIntervals.set(key, computed);
+  return computed;
+}
+
+function zoneOf(timeZone: string): IANAZone {
+  if (!isKnownZone(timeZone)) throw validationError('timeZone', `timeZone ${JSON.stringify(timeZone)} is not an IANA time zone`);
+  return IANAZone.create(timeZone);
+}
+
+function localDateOf(dayStartInstant: Date, timeZone: string): string {
+  const zone = zoneOf(timeZone);
+  const local = dateOfDay(dayIndexAt(zone, dayStartInstant.getTime()));
+  return `${pad(local.year, 4)}-${pad(local.month, 2)}-${pad(local.day, 2)}`;
+}
+
 export function containsInstant(i: Interval, instant: Date): boolean {
   const at = instant.getTime();
   return i.start.getTime() <= at && at < i.end.getTime();

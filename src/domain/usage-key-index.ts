@@ -24,6 +24,11 @@ export class UsageKeyIndex {
     return new UsageKeyIndex(this);
   }
 
+  /** Takes over an overlay's keys once what it holds has been appended. */
+  absorb(overlay: UsageKeyIndex): void {
+    for (const [key, packed] of overlay.fingerprints) this.fingerprints.set(key, packed);
+  }
+
   get size(): number {
     return this.fingerprints.size + (this.parent?.size ?? 0);
   }

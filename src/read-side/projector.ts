@@ -8,6 +8,7 @@ import type { EventStore, GlobalPosition, RecordedEvent } from '../application/p
 import { decodeEvent } from '../application/event-log/organization-event-codec';
 import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from '../application/ports/checkpoint-store';
 import type { PositionedEvent, Projection } from '../application/ports/projection';
+import { Alarm, NextEvent } from './follow-signals';
 
 export interface ProjectorLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -57,10 +58,7 @@ export class Projector {
   private lastCaughtUpMark = 0;
   private stopping = false;
   private readonly owner = randomUUID();
-  private wakeStop: (() => void) | null = null;
-  private readonly stopSignal = new Promise<'stop'>((resolve) => {
-    this.wakeStop = () => resolve('stop');
-  });
+  private readonly alarm = new Alarm();
   private readonly batchSize: number;
   private readonly batchWindowMs: number;
   private readonly catchUpBatchSize: number;
@@ -88,7 +86,7 @@ export class Projector {
     while (!(await this.start())) {
       if (this.stopping) return;
       this.logger.info('another projector holds the lease; standing by', { projection: this.name });
-      await Promise.race([sleep(STANDBY_RETRY_MS), this.stopSignal]);
+      await this.alarm.sleep(STANDBY_RETRY_MS);
     }
     try {
       // A log written while no projector ran (a first start, a restart after downtime) is read in
@@ -103,22 +101,23 @@ export class Projector {
   /** Applies new events as they are appended, in batches of `batchSize` events or `batchWindowMs`. */
   private async follow(): Promise<void> {
     const subscription = this.options.store.subscribeToAll(this.position === null ? {} : { fromPosition: this.position });
-    const iterator = subscription[Symbol.asyncIterator]();
-    let next = iterator.next();
+    const next = new NextEvent(subscription[Symbol.asyncIterator](), this.alarm);
+    next.pull();
     let batch: RecordedEvent[] = [];
     let flushAt = 0;
     try {
       while (!this.stopping) {
-        const waitMs = batch.length === 0 ? IDLE_MS : Math.max(0, flushAt - Date.now());
-        const outcome = await Promise.race([next, sleep(waitMs), this.stopSignal]);
-        if (outcome === 'timeout' || outcome === 'stop') {
+        if (!next.ready) await this.alarm.sleep(batch.length === 0 ? IDLE_MS : Math.max(0, flushAt - Date.now()));
+        const outcome = next.take();
+        if (outcome === null) {
+          // The wait ended without an event: the batch window closed, the log is idle, or stop() was called.
           if (batch.length > 0) batch = await this.flush(batch);
           else await this.markCaughtUp();
           continue;
         }
         if (outcome.done) break;
         batch.push(outcome.value);
-        next = iterator.next();
+        next.pull();
         if (batch.length === 1) flushAt = Date.now() + this.batchWindowMs;
         if (batch.length >= this.batchSize) batch = await this.flush(batch);
       }
@@ -131,7 +130,7 @@ export class Projector {
   /** Asks `run()` to finish its current batch, store the checkpoint and return. */
   stop(): void {
     this.stopping = true;
-    this.wakeStop?.();
+    this.alarm.wake();
   }
 
   /** Applies everything up to the head of the log, then returns (rebuilds, tests, the CLI). */

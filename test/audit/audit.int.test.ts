@@ -13,6 +13,7 @@ import { FixedClock, SequentialIds } from '../support/fixed-clock';
 import { stackSettings } from '../support/stack-settings';
 import { composeWriteSide } from '../../src/composition/write-side';
 import { composeProjector } from '../../src/composition/read-side';
+import { tamperWithUsage } from '../support/read-model-snapshot';
 
 const ORG = 'org_audit';
 const october = { start: '2026-10-01T00:00:00.000Z', end: '2026-11-01T00:00:00.000Z' };
@@ -71,7 +72,7 @@ describe('tally audit', () => {
   });
 
   it('finds exactly the read-model document corrupted on purpose, and agrees again after a replay', async () => {
-    await mongo.db.collection('usage_windows').updateOne({ organizationId: ORG, billingPeriodStart: october.start }, { $inc: { quantity: 7 } });
+    await tamperWithUsage(mongo.db, ORG, october.start, 'OCR_SCAN', 7);
     const corrupted = tally(['audit', '--org', ORG, '--period', '2026-10'], env);
     expect(corrupted.status).toBe(1);
     expect(corrupted.stdout).toContain('read-model OCR_SCAN quantity: event log says 186, found 193');

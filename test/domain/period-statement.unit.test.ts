@@ -4,7 +4,8 @@ import { builtInFeature } from '../../src/domain/catalogue';
 import type { OrganizationEvent, UsageCorrected, UsageRecorded } from '../../src/domain/events';
 import { toMajorString } from '../../src/domain/money';
 import { evolve, initialOrganizationState, type ActiveOrganization } from '../../src/domain/organization';
-import { foldUsage, statementForPeriod, toFeatureSummary } from '../../src/domain/period-statement';
+import { foldDailyUsage } from '../../src/domain/daily-usage';
+import { statementForPeriod, toFeatureSummary } from '../../src/domain/period-statement';
 import { ORG, organizationConfigured } from '../support/organization-spec';
 
 const november = { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' };
@@ -29,7 +30,7 @@ const usage = (feature: string, quantity: number, at: string, window = november,
 
 function statement(state: ActiveOrganization, events: (UsageRecorded | UsageCorrected)[], period = november) {
   const aggregationOf = (feature: string) => (builtInFeature(feature) ?? state.customFeatures[feature]).aggregation;
-  return statementForPeriod(state, period, foldUsage(events, aggregationOf));
+  return statementForPeriod(state, period, foldDailyUsage(events, aggregationOf, state.settings.timeZone));
 }
 
 describe('a period statement', () => {

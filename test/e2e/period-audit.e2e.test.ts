@@ -3,6 +3,7 @@
 // and an audit never reports a projector that is merely behind as a wrong bill.
 import { startApi, type RunningApi } from '../support/api-harness';
 import { FixedClock } from '../support/fixed-clock';
+import { tamperWithUsage } from '../support/read-model-snapshot';
 
 let api: RunningApi;
 let apiKey: string;
@@ -58,8 +59,8 @@ describe('GET /api/usage/{orgId}/audit', () => {
   });
 
   it('reports a corrupted read-model document as differences in a 200 answer', async () => {
-    const windows = api.mongo.db.collection('usage_windows');
-    await windows.updateOne({ organizationId: 'org_123' }, { $inc: { quantity: 2 } });
+    const november = '2026-11-01T00:00:00.000Z';
+    await tamperWithUsage(api.mongo.db, 'org_123', november, 'OCR_SCAN', 2);
     try {
       const answer = await audit('?period=2026-11');
       expect(answer.status).toBe(200);
@@ -70,7 +71,7 @@ describe('GET /api/usage/{orgId}/audit', () => {
         { source: 'read-model', feature: 'OCR_SCAN', field: 'overageAmount', expected: '0.25', actual: '0.35' },
       ]);
     } finally {
-      await windows.updateOne({ organizationId: 'org_123' }, { $inc: { quantity: -2 } });
+      await tamperWithUsage(api.mongo.db, 'org_123', november, 'OCR_SCAN', -2);
     }
   });
 

@@ -33,12 +33,13 @@ export async function createReadSide(options: { store?: EventStore; databaseName
   const projection = new MongoUsageProjection(mongo.db);
   const newProjector = (opts: { batchSize?: number; batchWindowMs?: number } = {}) =>
     composeProjector({ store, db: mongo.db, clock, projection, batchSize: opts.batchSize ?? 500, batchWindowMs: opts.batchWindowMs ?? 10 });
+  const writeSide = composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() });
   const readSide: ReadSide = {
     store,
     mongo,
     clock,
-    commands: composeWriteSide({ eventStore: store, clock, ids: new SequentialIds() }).commands,
-    queries: new UsageQueries(usageReadModels(mongo.db), clock, { maxWaitMs: 2_000 }),
+    commands: writeSide.commands,
+    queries: new UsageQueries(usageReadModels(mongo.db), writeSide.handler, clock, { maxWaitMs: 2_000 }),
     projection,
     newProjector,
     catchUp: async () => {

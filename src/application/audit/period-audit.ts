@@ -6,7 +6,8 @@ import type { FeatureSummary, IntervalRecord, OrganizationEvent, UsageEvent } fr
 import { toMajorString } from '../../domain/money';
 import { aggregationOf, evolve, initialOrganizationState, organizationNotFound, type ActiveOrganization, type OrganizationState } from '../../domain/organization';
 import { billingPeriodForKey } from '../../domain/period-key';
-import { foldUsage, statementForPeriod, toFeatureSummary, type FeatureLine } from '../../domain/period-statement';
+import { foldDailyUsage } from '../../domain/daily-usage';
+import { periodsPricedWith, statementForPeriod, toFeatureSummary, type FeatureLine } from '../../domain/period-statement';
 import { organizationHistory } from '../event-log/organization-history';
 import type { Clock } from '../ports/clock';
 import type { EventStore } from '../ports/event-store';
@@ -151,7 +152,7 @@ export async function auditPeriod(
   // A projector a few events behind is not a wrong bill: compare once the read models include everything the audit read.
   const freshness = await awaitFreshness(readModels, options.clock, facts.lastPosition, options.wait ?? DEFAULT_FRESHNESS_WAIT);
   const aggregation = (feature: string) => aggregationOf(facts.state, feature);
-  const lines = statementForPeriod(facts.state, period, foldUsage(facts.usage, aggregation));
+  const lines = statementForPeriod(facts.state, period, foldDailyUsage(facts.usage, aggregation, facts.state.settings.timeZone));
   const keysByFeature = new Map<string, number>();
   for (const event of facts.usage) {
     if (event.data.billingPeriod.start !== period.start) continue;
@@ -160,7 +161,7 @@ export async function auditPeriod(
   }
   const differences: AuditDifference[] = [];
   const modelLines = new Map<string, FeatureLine>(
-    statementForPeriod(facts.state, period, await readModels.windowUsage(organizationId, period)).map((line) => [line.feature, line]),
+    statementForPeriod(facts.state, period, await readModels.dailyUsage(organizationId, periodsPricedWith(facts.state, period).map((p) => p.start))).map((line) => [line.feature, line]),
   );
   const features = lines.map((line): AuditedFeature => {
     const summary = toFeatureSummary(line);

@@ -4,7 +4,8 @@ import { DomainError, validationError } from '../../domain/domain-error';
 import { eventTime } from '../../domain/event-time';
 import { isUsageEvent, type FeatureSummary, type IntervalRecord, type UsageEvent } from '../../domain/events';
 import { aggregationOf, evolve, initialOrganizationState, type OrganizationState } from '../../domain/organization';
-import { foldUsage, statementForPeriod, toFeatureSummary } from '../../domain/period-statement';
+import { foldDailyUsage } from '../../domain/daily-usage';
+import { statementForPeriod, toFeatureSummary } from '../../domain/period-statement';
 import { openPeriodAt } from '../../domain/billing-calendar';
 import { toIntervalRecord } from '../../domain/periods';
 import { organizationHistory } from '../event-log/organization-history';
@@ -41,7 +42,7 @@ export async function usageAsOf(store: EventStore, organizationId: string, asOf:
   if (state.status !== 'active') throw new DomainError('not_found', `organization ${JSON.stringify(organizationId)} did not exist at ${asOf.toISOString()}`, 'asOf');
   const active = state;
   const period = toIntervalRecord(openPeriodAt(active, asOf));
-  const lines = statementForPeriod(active, period, foldUsage(usage, (feature) => aggregationOf(active, feature)));
+  const lines = statementForPeriod(active, period, foldDailyUsage(usage, (feature) => aggregationOf(active, feature), active.settings.timeZone));
   return {
     organizationId,
     asOf: asOf.toISOString(),

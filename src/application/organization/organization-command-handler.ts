@@ -33,16 +33,26 @@ interface LoadedOrganization {
 }
 
 interface PendingCommand {
+  readonly kind: 'command';
   readonly command: OrganizationCommand;
   readonly resolve: (outcome: CommandOutcome) => void;
   readonly reject: (error: unknown) => void;
 }
 
+/** A read of the ledger, queued with the commands so it never sees a batch half applied. */
+interface PendingRead {
+  readonly kind: 'read';
+  readonly resolve: (ledger: LedgerView) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Pending = PendingCommand | PendingRead;
+
 const READ_PAGE = 5_000;
 
 export class OrganizationCommandHandler {
   private readonly loaded = new Map<string, LoadedOrganization>();
-  private readonly queues = new Map<string, PendingCommand[]>();
+  private readonly queues = new Map<string, Pending[]>();
   private readonly maxBatchSize: number;
   private readonly maxConflictRetries: number;
 
@@ -56,26 +66,29 @@ export class OrganizationCommandHandler {
   }
 
   execute(command: OrganizationCommand): Promise<CommandOutcome> {
-    const organizationId = command.data.organizationId;
-    return new Promise((resolve, reject) => {
-      const queue = this.queues.get(organizationId);
-      if (queue) {
-        queue.push({ command, resolve, reject });
-        return;
-      }
-      this.queues.set(organizationId, [{ command, resolve, reject }]);
-      void this.drain(organizationId);
-    });
+    return new Promise((resolve, reject) => this.enqueue(command.data.organizationId, { kind: 'command', command, resolve, reject }));
   }
 
   /**
    * The organization's ledger caught up with the stream, for reads that must be
-   * exact (the billing activities' state, a closed period recomputed from the log).
+   * exact (the billing activities' state, a closed period recomputed from the
+   * log). Queued behind the commands already asked for, so it includes them.
    */
-  async ledger(organizationId: string): Promise<LedgerView> {
-    return (await this.load(organizationId, true)).ledger;
+  ledger(organizationId: string): Promise<LedgerView> {
+    return new Promise((resolve, reject) => this.enqueue(organizationId, { kind: 'read', resolve, reject }));
   }
 
+  private enqueue(organizationId: string, pending: Pending): void {
+    const queue = this.queues.get(organizationId);
+    if (queue) {
+      queue.push(pending);
+      return;
+    }
+    this.queues.set(organizationId, [pending]);
+    void this.drain(organizationId);
+  }
+
+  /** One organization's queue, in order: a run of commands is one batch; a run of reads shares one catch-up. */
   private async drain(organizationId: string): Promise<void> {
     for (;;) {
       const queue = this.queues.get(organizationId);
@@ -83,7 +96,21 @@ export class OrganizationCommandHandler {
         this.queues.delete(organizationId);
         return;
       }
-      await this.runBatch(organizationId, queue.splice(0, this.maxBatchSize));
+      const kind = queue[0].kind;
+      let run = 1;
+      while (run < queue.length && run < this.maxBatchSize && queue[run].kind === kind) run++;
+      const taken = queue.splice(0, run);
+      if (kind === 'read') await this.runReads(organizationId, taken as PendingRead[]);
+      else await this.runBatch(organizationId, taken as PendingCommand[]);
+    }
+  }
+
+  private async runReads(organizationId: string, reads: readonly PendingRead[]): Promise<void> {
+    try {
+      const { ledger } = await this.load(organizationId, true);
+      reads.forEach((read) => read.resolve(ledger));
+    } catch (error) {
+      reads.forEach((read) => read.reject(error));
     }
   }
 
@@ -101,20 +128,19 @@ export class OrganizationCommandHandler {
         batch.map((pending) => pending.command),
         this.clock.now(),
       );
-      const events = decided.flatMap((decision) => ('events' in decision ? decision.events : []));
-      if (events.length === 0) {
-        this.settle(batch, decided, organization.lastPosition);
+      if (decided.events.length === 0) {
+        this.settle(batch, decided.decisions, organization.lastPosition);
         return;
       }
       try {
-        const appended = await this.eventStore.appendToStream(organizationStreamId(organizationId), events.map(encodeEvent), {
+        const appended = await this.eventStore.appendToStream(organizationStreamId(organizationId), decided.events.map(encodeEvent), {
           expectedRevision: organization.revision,
         });
-        for (const event of events) organization.ledger.apply(event);
+        organization.ledger.adopt(decided);
         organization.revision = appended.nextExpectedRevision;
         organization.lastPosition = appended.position;
         this.loaded.set(organizationId, organization);
-        this.settle(batch, decided, appended.position);
+        this.settle(batch, decided.decisions, appended.position);
         return;
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < this.maxConflictRetries) continue;

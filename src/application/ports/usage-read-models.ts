@@ -1,21 +1,14 @@
-// What the query handlers read: MongoDB read models kept by the projector.
-// Queries never touch the event log. An adapter that cannot reach its database
+// What the query handlers read: the read models kept by the projector, one
+// document per organization and billing period, read by key. Queries never
+// touch the event log for usage. An adapter that cannot reach its database
 // throws ReadModelsUnavailableError, which callers answer as "try again".
+import type { DailyUsage } from '../../domain/daily-usage';
 import type { FeatureSummary, IntervalRecord } from '../../domain/events';
-import type { ActiveOrganization } from '../../domain/organization';
-import type { WindowUsage } from '../../domain/period-statement';
 
 export interface ClosedPeriodView {
   readonly billingPeriod: IntervalRecord;
   readonly closedAt: string;
   readonly features: readonly FeatureSummary[];
-}
-
-export interface DailyUsageView {
-  readonly feature: string;
-  /** The organization's local date, "YYYY-MM-DD". */
-  readonly day: string;
-  readonly quantity: number;
 }
 
 export interface ReadModelFreshness {
@@ -26,16 +19,10 @@ export interface ReadModelFreshness {
 }
 
 export interface UsageReadModels {
-  organization(organizationId: string): Promise<ActiveOrganization | null>;
-  /** The windows recorded in `period`, plus earlier periods' parts of windows that reach into it. */
-  windowUsage(organizationId: string, period: IntervalRecord): Promise<WindowUsage[]>;
-  /**
-   * The parts of one quota window, one per billing period it lies in (one for
-   * DAILY, WEEKLY and MONTHLY windows); a quota check's only usage read.
-   */
-  windowParts(organizationId: string, feature: string, windowStart: string, billingPeriodStarts: readonly string[]): Promise<WindowUsage[]>;
-  dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]>;
-  closedPeriods(organizationId: string, limit: number): Promise<ClosedPeriodView[]>;
+  /** The daily usage recorded in these billing periods (by their start), as far as the read models have it. */
+  dailyUsage(organizationId: string, billingPeriodStarts: readonly string[]): Promise<DailyUsage[]>;
+  /** Those of these billing periods (by their start) whose close the read models hold. */
+  closedPeriods(organizationId: string, billingPeriodStarts: readonly string[]): Promise<ClosedPeriodView[]>;
   freshness(): Promise<ReadModelFreshness>;
   /** Resolves when the database answers (readiness). */
   ping(): Promise<void>;

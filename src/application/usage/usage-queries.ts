@@ -2,23 +2,28 @@
 // getCurrentUsage, checkQuota, getUsageHistory, estimateUsageCosts. Every answer
 // says how fresh its data is, and a caller that just wrote can ask to wait
 // (bounded) until the read models include its write.
+import { openPeriodAt } from '../../domain/billing-calendar';
+import type { DailyUsage } from '../../domain/daily-usage';
 import { validationError } from '../../domain/domain-error';
 import type { IntervalRecord } from '../../domain/events';
 import { toMajorString, zero } from '../../domain/money';
-import { effectiveQuota, organizationNotFound, type ActiveOrganization } from '../../domain/organization';
-import { requireFeature } from '../../domain/usage-validation';
-import { statementForPeriod, type FeatureLine } from '../../domain/period-statement';
-import { billingPeriodsInWindow, quotaWindowAt } from '../../domain/periods';
+import { effectiveQuota, requireActive, type ActiveOrganization } from '../../domain/organization';
 import type { OrganizationSettings } from '../../domain/organization-settings';
+import { periodsPricedWith, statementForPeriod, windowUsageAt, type FeatureLine } from '../../domain/period-statement';
+import { billingPeriodsInWindow, quotaWindowAt, toIntervalRecord } from '../../domain/periods';
 import type { Quota, QuotaEnforcement } from '../../domain/quota';
-import { EMPTY_WINDOW_TOTAL, mergeTotals } from '../../domain/usage-aggregation';
 import { forecastPeriod } from '../../domain/usage-forecast';
-import { openPeriodAt } from '../../domain/billing-calendar';
-import { toIntervalRecord } from '../../domain/periods';
+import { requireFeature } from '../../domain/usage-validation';
+import type { LedgerView } from '../../domain/organization-ledger';
 import type { Clock } from '../ports/clock';
 import type { UsageReadModels } from '../ports/usage-read-models';
 import { awaitFreshness, DEFAULT_FRESHNESS_WAIT, type Freshness, type FreshnessWait } from './read-model-freshness';
 import { amountFields, currencyTotals, moneyFromMajor, type AmountFields, type CurrencyTotal } from './usage-amounts';
+
+/** Where queries get an organization's state: the write side's ledger, caught up with the log. */
+export interface OrganizationLedgers {
+  ledger(organizationId: string): Promise<LedgerView>;
+}
 
 export type { Freshness } from './read-model-freshness';
 
@@ -131,6 +136,7 @@ export class UsageQueries {
 
   constructor(
     private readonly readModels: UsageReadModels,
+    private readonly ledgers: OrganizationLedgers,
     private readonly clock: Clock,
     options: UsageQueriesOptions = {},
   ) {
@@ -144,7 +150,7 @@ export class UsageQueries {
     const freshness = await this.freshness(input.waitForPosition);
     const { state, period } = await this.currentPeriod(input.organizationId);
     const wanted = input.features?.map((key, index) => requireFeature(state, key, `features[${index}]`).key);
-    const lines = statementForPeriod(state, period, await this.readModels.windowUsage(input.organizationId, period))
+    const lines = statementForPeriod(state, period, await this.usageFor(state, period))
       .filter((line) => !wanted || wanted.includes(line.feature));
     // Asked-for features without usage or quota still answer, at zero.
     for (const key of wanted ?? []) if (!lines.some((line) => line.feature === key)) lines.push(zeroLine(state, key));
@@ -167,12 +173,11 @@ export class UsageQueries {
     const state = await this.organization(organizationId);
     const feature = requireFeature(state, featureKey, 'feature');
     const quota = effectiveQuota(state, feature);
-    const window = quotaWindowAt(this.clock.now(), quota.resetPeriod, state.settings);
-    const periodStarts = billingPeriodsInWindow(window, state.settings).map((period) => period.start.toISOString());
-    const parts = await this.readModels.windowParts(organizationId, feature.key, window.start.toISOString(), periodStarts);
-    const used = [...parts]
-      .sort((a, b) => a.billingPeriod.start.localeCompare(b.billingPeriod.start))
-      .reduce((total, part) => mergeTotals(feature.aggregation, total, part.total), EMPTY_WINDOW_TOTAL).quantity;
+    const now = this.clock.now();
+    const periods = billingPeriodsInWindow(quotaWindowAt(now, quota.resetPeriod, state.settings), state.settings);
+    const usage = await this.readModels.dailyUsage(organizationId, periods.map((period) => period.start.toISOString()));
+    const { window, total } = windowUsageAt(state, feature, now, usage);
+    const used = total.quantity;
     const withinIncluded = used < quota.includedQuantity;
     return {
       organizationId,
@@ -197,7 +202,9 @@ export class UsageQueries {
     }
     const freshness = await this.freshness(input.waitForPosition);
     const state = await this.organization(input.organizationId);
-    const periods = (await this.readModels.closedPeriods(input.organizationId, limit)).map((closed): HistoryPeriod => {
+    const newestFirst = [...state.closedPeriods].sort().reverse().slice(0, limit);
+    const closedPeriods = (await this.readModels.closedPeriods(input.organizationId, newestFirst)).sort((a, b) => b.billingPeriod.start.localeCompare(a.billingPeriod.start));
+    const periods = closedPeriods.map((closed): HistoryPeriod => {
       const features = closed.features.map(({ overageAmount, ...rest }) => ({ ...rest, ...amountFields(overageAmount, rest.currency) }));
       const totals = currencyTotals(closed.features.map((f) => moneyFromMajor(f.overageAmount, f.currency)), state.settings.currency);
       return {
@@ -215,9 +222,9 @@ export class UsageQueries {
   async estimateUsageCosts(organizationId: string, options: ReadOptions = {}): Promise<CostEstimate> {
     const freshness = await this.freshness(options.waitForPosition);
     const { state, period } = await this.currentPeriod(organizationId);
-    const windows = await this.readModels.windowUsage(organizationId, period);
-    const current = statementForPeriod(state, period, windows);
-    const forecasts = forecastPeriod(state, period, this.clock.now(), windows, await this.readModels.dailyUsage(organizationId, period));
+    const usage = await this.usageFor(state, period);
+    const current = statementForPeriod(state, period, usage);
+    const forecasts = forecastPeriod(state, period, this.clock.now(), usage);
     const features = forecasts.map(({ feature, dailyRate, line }): FeatureEstimate => {
       const now = current.find((c) => c.feature === feature);
       const estimated = amountFields(toMajorString(line.overageAmount), line.overageAmount.currency);
@@ -259,10 +266,18 @@ export class UsageQueries {
     };
   }
 
+  /**
+   * The organization as the write side knows it (exact, and there as soon as it
+   * is created); its usage comes from the read models, whose freshness every
+   * answer reports.
+   */
   private async organization(organizationId: string): Promise<ActiveOrganization> {
-    const state = await this.readModels.organization(organizationId);
-    if (!state) throw organizationNotFound(organizationId);
-    return state;
+    return requireActive((await this.ledgers.ledger(organizationId)).state, organizationId);
+  }
+
+  /** The daily usage a statement of `period` prices: its own, and earlier periods' in windows reaching into it. */
+  private usageFor(state: ActiveOrganization, period: IntervalRecord): Promise<DailyUsage[]> {
+    return this.readModels.dailyUsage(state.organizationId, periodsPricedWith(state, period).map((p) => p.start));
   }
 
   private async currentPeriod(organizationId: string): Promise<{ state: ActiveOrganization; period: IntervalRecord }> {

@@ -1,28 +1,12 @@
-// Reads the MongoDB read models for the query handlers (the UsageReadModels port).
+// Reads the MongoDB read models for the query handlers (the UsageReadModels
+// port): a fixed number of documents by _id per answer, one per billing period
+// asked for, whatever else the collections hold.
 import type { Db } from 'mongodb';
+import type { ClosedPeriodView, ReadModelFreshness, UsageReadModels } from '../../application/ports/usage-read-models';
+import type { DailyUsage } from '../../domain/daily-usage';
+import { billingPeriodDocumentId, dailyUsageOf } from '../usage-documents';
 import { whileReachable } from './mongo-availability';
-import type { ClosedPeriodView, DailyUsageView, ReadModelFreshness, UsageReadModels } from '../../application/ports/usage-read-models';
-import type { IntervalRecord } from '../../domain/events';
-import type { ActiveOrganization } from '../../domain/organization';
-import type { WindowUsage } from '../../domain/period-statement';
-import {
-  COLLECTIONS,
-  usageWindowId,
-  type CheckpointDocument,
-  type ClosedPeriodDocument,
-  type DailyUsageDocument,
-  type OrganizationDocument,
-  type UsageWindowDocument,
-} from './read-model-documents';
-
-function toWindowUsage(document: UsageWindowDocument): WindowUsage {
-  return {
-    feature: document.feature,
-    billingPeriod: { start: document.billingPeriodStart, end: document.billingPeriodEnd },
-    window: { start: document.windowStart, end: document.windowEnd },
-    total: { quantity: document.quantity, latestTimestampMs: document.latestTimestampMs, events: document.events, corrections: document.corrections },
-  };
-}
+import { COLLECTIONS, type BillingPeriodDocument, type CheckpointDocument } from './read-model-documents';
 
 export class MongoUsageReadModels implements UsageReadModels {
   constructor(
@@ -30,51 +14,22 @@ export class MongoUsageReadModels implements UsageReadModels {
     private readonly projectionName = 'usage',
   ) {}
 
-  async organization(organizationId: string): Promise<ActiveOrganization | null> {
+  private periodDocuments(organizationId: string, billingPeriodStarts: readonly string[]): Promise<BillingPeriodDocument[]> {
     return whileReachable(async () => {
-      const document = await this.db.collection<OrganizationDocument>(COLLECTIONS.organizations).findOne({ _id: organizationId });
-      return document?.state ?? null;
+      const periods = this.db.collection<BillingPeriodDocument>(COLLECTIONS.billingPeriods);
+      const documents = await Promise.all([...new Set(billingPeriodStarts)].map((start) => periods.findOne({ _id: billingPeriodDocumentId(organizationId, start) })));
+      return documents.filter((document): document is BillingPeriodDocument => document !== null);
     });
   }
 
-  async windowUsage(organizationId: string, period: IntervalRecord): Promise<WindowUsage[]> {
-    return whileReachable(async () => {
-      const windows = this.db.collection<UsageWindowDocument>(COLLECTIONS.usageWindows);
-      const inPeriod = await windows.find({ organizationId, billingPeriodStart: period.start }).toArray();
-      // Windows longer than a period (QUARTERLY, YEARLY) also need what earlier periods put in them.
-      const spanning = inPeriod.filter((d) => d.windowStart < period.start);
-      const earlier = spanning.length === 0 ? [] : await windows.find({ organizationId, windowStart: { $in: [...new Set(spanning.map((d) => d.windowStart))] }, billingPeriodStart: { $lt: period.start } }).toArray();
-      return [...inPeriod, ...earlier].map(toWindowUsage);
-    });
+  async dailyUsage(organizationId: string, billingPeriodStarts: readonly string[]): Promise<DailyUsage[]> {
+    return (await this.periodDocuments(organizationId, billingPeriodStarts)).flatMap(dailyUsageOf);
   }
 
-  async windowParts(organizationId: string, feature: string, windowStart: string, billingPeriodStarts: readonly string[]): Promise<WindowUsage[]> {
-    return whileReachable(async () => {
-      // By _id, not by field filter: FerretDB v1 on SQLite uses its index only for an exact _id, so this stays
-      // one indexed read per part however many windows the collection holds (MongoDB answers it the same way).
-      const windows = this.db.collection<UsageWindowDocument>(COLLECTIONS.usageWindows);
-      const documents = await Promise.all(billingPeriodStarts.map((periodStart) => windows.findOne({ _id: usageWindowId(organizationId, feature, periodStart, windowStart) })));
-      return documents.filter((document) => document !== null).map(toWindowUsage);
-    });
-  }
-
-  async dailyUsage(organizationId: string, period: IntervalRecord): Promise<DailyUsageView[]> {
-    return whileReachable(async () => {
-      const documents = await this.db.collection<DailyUsageDocument>(COLLECTIONS.dailyUsage).find({ organizationId, billingPeriodStart: period.start }).toArray();
-      return documents.map((d) => ({ feature: d.feature, day: d.day, quantity: d.quantity }));
-    });
-  }
-
-  async closedPeriods(organizationId: string, limit: number): Promise<ClosedPeriodView[]> {
-    return whileReachable(async () => {
-      const documents = await this.db
-        .collection<ClosedPeriodDocument>(COLLECTIONS.closedPeriods)
-        .find({ organizationId })
-        .sort({ 'billingPeriod.start': -1 })
-        .limit(limit)
-        .toArray();
-      return documents.map((d) => ({ billingPeriod: d.billingPeriod, closedAt: d.closedAt, features: d.features }));
-    });
+  async closedPeriods(organizationId: string, billingPeriodStarts: readonly string[]): Promise<ClosedPeriodView[]> {
+    return (await this.periodDocuments(organizationId, billingPeriodStarts)).flatMap((document) =>
+      document.closed ? [{ billingPeriod: document.billingPeriod, closedAt: document.closed.closedAt, features: document.closed.features }] : [],
+    );
   }
 
   async freshness(): Promise<ReadModelFreshness> {

@@ -1,67 +1,17 @@
-// The MongoDB read models: collection names, document shapes and indexes.
-// Every document keeps the global position it was last updated from, so an
-// event delivered twice (after a crash, or by a second projector) is ignored.
-// No document holds wall-clock time, so a rebuild equals the live documents.
-import type { Aggregation } from '../../domain/catalogue';
-import type { FeatureSummary, IntervalRecord } from '../../domain/events';
-import type { ActiveOrganization } from '../../domain/organization';
-import { usageWindowKey } from '../../domain/window-usage-index';
+// The MongoDB collections of the read side: one per document kind of
+// usage-documents.ts, and the projectors' checkpoints. There are no secondary
+// indexes: every read is by _id, the one filter FerretDB v1 answers from its
+// index, and the one MongoDB answers fastest.
+export { type BillingPeriodDocument, type OrganizationDocument } from '../usage-documents';
 
 export const COLLECTIONS = {
   organizations: 'organizations',
-  usageWindows: 'usage_windows',
-  dailyUsage: 'daily_usage',
-  closedPeriods: 'closed_periods',
+  billingPeriods: 'billing_periods',
   checkpoints: 'projection_checkpoints',
 } as const;
 
 /** The read-model collections a rebuild drops (checkpoints are reset separately). */
-export const READ_MODEL_COLLECTIONS = [COLLECTIONS.organizations, COLLECTIONS.usageWindows, COLLECTIONS.dailyUsage, COLLECTIONS.closedPeriods] as const;
-
-export interface OrganizationDocument {
-  _id: string;
-  state: ActiveOrganization;
-  lastPosition: number;
-}
-
-/** One quota window's usage as recorded in one billing period. */
-export interface UsageWindowDocument {
-  _id: string;
-  organizationId: string;
-  feature: string;
-  aggregation: Aggregation;
-  billingPeriodStart: string;
-  billingPeriodEnd: string;
-  windowStart: string;
-  windowEnd: string;
-  quantity: number;
-  latestTimestampMs: number | null;
-  events: number;
-  corrections: number;
-  lastPosition: number;
-}
-
-/** Usage per organization, feature and local calendar day, for cost estimates. */
-export interface DailyUsageDocument {
-  _id: string;
-  organizationId: string;
-  feature: string;
-  billingPeriodStart: string;
-  /** The organization's local date, e.g. "2026-11-15". */
-  day: string;
-  quantity: number;
-  events: number;
-  lastPosition: number;
-}
-
-export interface ClosedPeriodDocument {
-  _id: string;
-  organizationId: string;
-  billingPeriod: IntervalRecord;
-  closedAt: string;
-  features: readonly FeatureSummary[];
-  lastPosition: number;
-}
+export const READ_MODEL_COLLECTIONS = [COLLECTIONS.organizations, COLLECTIONS.billingPeriods] as const;
 
 export interface CheckpointDocument {
   _id: string;
@@ -77,18 +27,3 @@ export interface CheckpointDocument {
   /** Set while a rebuild replays from the beginning, so an interrupted one resumes instead of restarting. */
   rebuilding?: boolean;
 }
-
-export const usageWindowId = (organizationId: string, feature: string, billingPeriodStart: string, windowStart: string) =>
-  `${organizationId}|${usageWindowKey(feature, billingPeriodStart, windowStart)}`;
-
-export const dailyUsageId = (organizationId: string, feature: string, day: string) => `${organizationId}|${feature}|${day}`;
-
-export const closedPeriodId = (organizationId: string, billingPeriodStart: string) => `${organizationId}|${billingPeriodStart}`;
-
-/** Indexes for every query the read side makes (see mongo-usage-read-models.ts). */
-export const INDEXES: readonly { collection: string; keys: Record<string, 1 | -1> }[] = [
-  { collection: COLLECTIONS.usageWindows, keys: { organizationId: 1, billingPeriodStart: 1 } },
-  { collection: COLLECTIONS.usageWindows, keys: { organizationId: 1, feature: 1, windowStart: 1 } },
-  { collection: COLLECTIONS.dailyUsage, keys: { organizationId: 1, billingPeriodStart: 1 } },
-  { collection: COLLECTIONS.closedPeriods, keys: { organizationId: 1, 'billingPeriod.start': -1 } },
-];

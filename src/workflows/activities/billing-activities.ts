@@ -76,7 +76,7 @@ export function createBillingActivities(ports: BillingActivityPorts) {
       const closed = outcome.events.find((event): event is BillingPeriodClosed => event.type === 'BillingPeriodClosed');
       const ledger = await commands.ledger(organizationId);
       const state = requireActive(ledger.state, organizationId);
-      const features = closed ? closed.data.features : statementForPeriod(state, billingPeriod, ledger.windowUsage()).map(toFeatureSummary);
+      const features = closed ? closed.data.features : statementForPeriod(state, billingPeriod, ledger.dailyUsage()).map(toFeatureSummary);
       return {
         closedAt: closed ? closed.data.closedAt : now.toISOString(),
         features,

@@ -1,0 +1,94 @@
+// An organization's usage per feature, billing period and local day: the one
+// record of usage every quota window is cut from. Windows are not stored:
+// whichever quota is in force when a period is priced (at close, in a query,
+// in an audit) groups the period's days into its own windows, so changing a
+// quota's reset period re-prices the whole period by one rule, and a quota
+// check counts all usage of the window now in force.
+import type { Aggregation } from './catalogue';
+import { isUsageEvent, type IntervalRecord, type OrganizationEvent, type UsageEvent } from './events';
+import { aggregationOf, type OrganizationState } from './organization';
+import { localDayAt } from './periods';
+import { applyReading, EMPTY_WINDOW_TOTAL, readingOf, type WindowTotal } from './usage-aggregation';
+
+/** One local day's usage of a feature, as recorded in one billing period. */
+export interface DailyUsage {
+  readonly feature: string;
+  readonly billingPeriod: IntervalRecord;
+  /** The organization's local date, "YYYY-MM-DD". */
+  readonly day: string;
+  readonly total: WindowTotal;
+}
+
+/** Names one day's usage of a feature in one billing period, within an organization. */
+export const dailyUsageKey = (feature: string, billingPeriodStart: string, day: string): string => `${feature}|${billingPeriodStart}|${day}`;
+
+/**
+ * The instant a usage event counts at: when it happened, or for a correction
+ * when it was recorded (it counts in the period open then); an instant outside
+ * its billing period (the period after one closed early) counts at its start.
+ */
+export function countedAt(event: UsageEvent): Date {
+  const at = Date.parse(event.type === 'UsageRecorded' ? event.data.timestamp : event.data.recordedAt);
+  const start = Date.parse(event.data.billingPeriod.start);
+  return new Date(at >= start && at < Date.parse(event.data.billingPeriod.end) ? at : start);
+}
+
+/** The local day a usage event counts on. */
+export const usageDayOf = (event: UsageEvent, timeZone: string): string => localDayAt(countedAt(event), timeZone);
+
+const timeZoneOf = (state: OrganizationState): string => (state.status === 'active' ? state.settings.timeZone : 'UTC');
+
+export class DailyUsageIndex {
+  private readonly days = new Map<string, DailyUsage>();
+
+  /** An index that sees this one's days and keeps its own changes apart (decisions not yet appended). */
+  constructor(private readonly parent: DailyUsageIndex | null = null) {}
+
+  overlay(): DailyUsageIndex {
+    return new DailyUsageIndex(this);
+  }
+
+  /** Takes over an overlay's changes once what it holds has been appended. */
+  absorb(overlay: DailyUsageIndex): void {
+    for (const [key, usage] of overlay.days) this.days.set(key, usage);
+  }
+
+  /** `state` is the organization's state when the event was recorded (aggregation, time zone). */
+  apply(event: OrganizationEvent, state: OrganizationState): void {
+    if (isUsageEvent(event)) this.fold(event, aggregationOf(state, event.data.feature), timeZoneOf(state));
+  }
+
+  fold(event: UsageEvent, aggregation: Aggregation, timeZone: string): void {
+    const { feature, billingPeriod } = event.data;
+    const day = usageDayOf(event, timeZone);
+    const key = dailyUsageKey(feature, billingPeriod.start, day);
+    const current = this.get(key) ?? { feature, billingPeriod, day, total: EMPTY_WINDOW_TOTAL };
+    this.days.set(key, { ...current, total: applyReading(aggregation, current.total, readingOf(event)) });
+  }
+
+  all(): DailyUsage[] {
+    return [...(this.parent ? this.entries() : this.days).values()];
+  }
+
+  /** Forgets the days of billing periods that started before `periodStartMs` (they can no longer be priced again). */
+  forgetBefore(periodStartMs: number): void {
+    for (const [key, usage] of this.days) if (Date.parse(usage.billingPeriod.start) < periodStartMs) this.days.delete(key);
+  }
+
+  private get(key: string): DailyUsage | undefined {
+    return this.days.get(key) ?? this.parent?.get(key);
+  }
+
+  private entries(): Map<string, DailyUsage> {
+    const merged = this.parent ? this.parent.entries() : new Map<string, DailyUsage>();
+    for (const [key, usage] of this.days) merged.set(key, usage);
+    return merged;
+  }
+}
+
+/** Folds usage events into daily usage, as the ledger and the projections do (for audits and as-of answers). */
+export function foldDailyUsage(events: Iterable<UsageEvent>, aggregationOf: (feature: string) => Aggregation, timeZone: string): DailyUsage[] {
+  const index = new DailyUsageIndex();
+  for (const event of events) index.fold(event, aggregationOf(event.data.feature), timeZone);
+  return index.all();
+}
