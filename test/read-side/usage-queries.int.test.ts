@@ -210,6 +210,19 @@ describe('usage queries on the read models', () => {
       expect(estimate).toMatchObject({ estimatedAmount: 10.4, currentAmount: 0, currency: 'EUR' });
     });
 
+    it('projects every remaining window of a daily quota, also those without usage yet', async () => {
+      side.clock.set('2026-11-03T12:00:00Z');
+      await side.commands.configureQuota({ organizationId: ORG, feature: 'PDF_EXPORT', includedQuantity: 0, pricePerUnit: 1, resetPeriod: 'DAILY' });
+      await side.commands.trackUsage({ organizationId: ORG, feature: 'PDF_EXPORT', quantity: 70, timestamp: '2026-11-02T15:00:00Z' });
+      await side.catchUp();
+      const estimate = await side.queries.estimateUsageCosts(ORG);
+      const pdf = estimate.features.find((feature) => feature.feature === 'PDF_EXPORT');
+      // 70 exports in the 2.5 days since the period began: 28 a day. Nothing today yet, yet the rest of today
+      // (half a day: 14) and each of the 27 days left (28 each, none of it free) are projected: 70 + 14 + 756.
+      expect(pdf).toMatchObject({ currentQuantity: 70, dailyRate: 28, projectedQuantity: 840, estimatedAmount: 8.4 });
+      expect(estimate).toMatchObject({ currentAmount: 0.7, estimatedAmount: 8.4 });
+    });
+
     it('keeps a gauge at its current level', async () => {
       await side.commands.trackUsage({ organizationId: ORG, feature: 'STORAGE_GB', quantity: 12 });
       await side.catchUp();
