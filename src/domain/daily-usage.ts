@@ -40,6 +40,8 @@ const timeZoneOf = (state: OrganizationState): string => (state.status === 'acti
 
 export class DailyUsageIndex {
   private readonly days = new Map<string, DailyUsage>();
+  // Per feature and period, the sum over its days of |day quantity|: the bound every partial sum of its days stays within.
+  private readonly magnitudes = new Map<string, number>();
 
   /** An index that sees this one's days and keeps its own changes apart (decisions not yet appended). */
   constructor(private readonly parent: DailyUsageIndex | null = null) {}
@@ -51,6 +53,7 @@ export class DailyUsageIndex {
   /** Takes over an overlay's changes once what it holds has been appended. */
   absorb(overlay: DailyUsageIndex): void {
     for (const [key, usage] of overlay.days) this.days.set(key, usage);
+    for (const [key, magnitude] of overlay.magnitudes) this.magnitudes.set(key, magnitude);
   }
 
   /** `state` is the organization's state when the event was recorded (aggregation, time zone). */
@@ -63,7 +66,21 @@ export class DailyUsageIndex {
     const day = usageDayOf(event, timeZone);
     const key = dailyUsageKey(feature, billingPeriod.start, day);
     const current = this.get(key) ?? { feature, billingPeriod, day, total: EMPTY_WINDOW_TOTAL };
-    this.days.set(key, { ...current, total: applyReading(aggregation, current.total, readingOf(event)) });
+    const total = applyReading(aggregation, current.total, readingOf(event));
+    this.days.set(key, { ...current, total });
+    const magnitudeKey = `${feature}|${billingPeriod.start}`;
+    this.magnitudes.set(magnitudeKey, this.magnitude(feature, billingPeriod.start) - Math.abs(current.total.quantity) + Math.abs(total.quantity));
+  }
+
+  /** A day's quantity of a feature in a billing period (0 when nothing was recorded). */
+  quantityOn(feature: string, billingPeriodStart: string, day: string): number {
+    return this.get(dailyUsageKey(feature, billingPeriodStart, day))?.total.quantity ?? 0;
+  }
+
+  /** The sum over a feature's days in a billing period of each day's |quantity|. */
+  magnitude(feature: string, billingPeriodStart: string): number {
+    const key = `${feature}|${billingPeriodStart}`;
+    return this.magnitudes.get(key) ?? this.parent?.magnitude(feature, billingPeriodStart) ?? 0;
   }
 
   all(): DailyUsage[] {
@@ -73,6 +90,7 @@ export class DailyUsageIndex {
   /** Forgets the days of billing periods that started before `periodStartMs` (they can no longer be priced again). */
   forgetBefore(periodStartMs: number): void {
     for (const [key, usage] of this.days) if (Date.parse(usage.billingPeriod.start) < periodStartMs) this.days.delete(key);
+    for (const key of this.magnitudes.keys()) if (Date.parse(key.slice(key.lastIndexOf('|') + 1)) < periodStartMs) this.magnitudes.delete(key);
   }
 
   private get(key: string): DailyUsage | undefined {

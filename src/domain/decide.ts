@@ -21,8 +21,9 @@ import { requireActive, type ActiveOrganization, type OrganizationState } from '
 import { perUnitPricing } from './pricing';
 import { validateQuota, type Quota } from './quota';
 import { describeFingerprint, fingerprintOf, sameUsage, type UsageFingerprint, type UsageKeyLookup } from './usage-identity';
+import { PeriodQuantityGuard, type RecordedQuantities } from './usage-bounds';
 import { placeCorrection, placeUsage } from './usage-placement';
-import { MAX_BULK_ITEMS, parseInstant, requireFeature, validateIdempotencyKey, validateQuantity, validateUsageItem } from './usage-validation';
+import { MAX_BULK_ITEMS, parseInstant, requireFeature, requireNotFuture, validateIdempotencyKey, validateQuantity, validateUsageItem } from './usage-validation';
 
 export interface DecisionContext {
   readonly now: Date;
@@ -30,6 +31,8 @@ export interface DecisionContext {
   readonly knownUsage: UsageKeyLookup;
   /** The organization's usage per local day and period, for aggregation and close. */
   readonly dailyUsage: () => readonly DailyUsage[];
+  /** Quantities already recorded, for the bound on what Tally adds up exactly. */
+  readonly recorded: RecordedQuantities;
 }
 
 export function decide(command: OrganizationCommand, state: OrganizationState, context: DecisionContext): OrganizationEvent[] {
@@ -149,6 +152,7 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
   }
   const now = context.now;
   const acceptedHere = new Map<string, UsageFingerprint>();
+  const bound = new PeriodQuantityGuard(context.recorded, state.settings.timeZone);
   const events: OrganizationEvent[] = [];
   items.forEach((item, index) => {
     const prefix = command.data.bulk ? `items[${index}].` : '';
@@ -182,6 +186,7 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
       destination.kind === 'on_time'
         ? ({ type: 'UsageRecorded', data: common } satisfies UsageRecorded)
         : ({ type: 'UsageCorrected', data: { ...common, reason: 'late', originalBillingPeriod: destination.originalBillingPeriod } } satisfies UsageCorrected);
+    if (feature.aggregation === 'sum') bound.admit(usage, `${prefix}quantity`);
     acceptedHere.set(item.idempotencyKey, fingerprintOf(usage));
     events.push(usage);
   });
@@ -202,6 +207,7 @@ function correctUsage(command: CorrectUsage, state: ActiveOrganization, context:
     throw validationError('reason', 'reason must be a non-empty string of at most 500 characters');
   }
   const happenedAt = timestamp === undefined ? context.now : parseInstant(timestamp, 'timestamp');
+  requireNotFuture(happenedAt, context.now, 'timestamp', timestamp);
   const known = context.knownUsage(idempotencyKey);
   if (known) {
     if (sameUsage(known, { feature: feature.key, quantity, timestampMs: timestamp === undefined ? undefined : happenedAt.getTime() })) {
@@ -209,19 +215,19 @@ function correctUsage(command: CorrectUsage, state: ActiveOrganization, context:
     }
     throw new DomainError('conflict', `idempotency key ${JSON.stringify(idempotencyKey)} was already used for different usage (${describeFingerprint(known)})`, 'idempotencyKey');
   }
-  return [
-    {
-      type: 'UsageCorrected',
-      data: {
-        organizationId,
-        feature: feature.key,
-        quantity,
-        idempotencyKey,
-        reason,
-        timestamp: happenedAt.toISOString(),
-        recordedAt: context.now.toISOString(),
-        ...placeCorrection(state, feature, context.now),
-      },
+  const correction: UsageCorrected = {
+    type: 'UsageCorrected',
+    data: {
+      organizationId,
+      feature: feature.key,
+      quantity,
+      idempotencyKey,
+      reason,
+      timestamp: happenedAt.toISOString(),
+      recordedAt: context.now.toISOString(),
+      ...placeCorrection(state, feature, context.now),
     },
-  ];
+  };
+  if (feature.aggregation === 'sum') new PeriodQuantityGuard(context.recorded, state.settings.timeZone).admit(correction, 'quantity');
+  return [correction];
 }

@@ -62,6 +62,7 @@ export class OrganizationLedger implements LedgerView {
       now,
       knownUsage: (key) => this.keys.lookup(key),
       dailyUsage: () => this.days.all(),
+      recorded: this.days,
     });
   }
 

@@ -15,6 +15,8 @@ const whitespace = fc.constantFrom(' ', '  ', '\t', '\n', ' \t ');
 const notAnInstant = fc.oneof(
   fc.string({ minLength: 1, maxLength: 30 }).filter((text) => !/^\d{4}-\d{2}-\d{2}T/.test(text)),
   fc.constantFrom('2026-13-01T00:00:00Z', '2026-11-15T25:00:00Z', '2026-11-15T10:00:00', '2026-11-15', '2026-11-15T10:00:00+25:00'),
+  // Shaped like instants, but not in the calendar: Date would move them silently.
+  fc.constantFrom('2026-02-30T00:00:00Z', '2026-11-15T24:00:00Z', '2026-11-15T23:59:60Z', '2026-04-31T12:00:00Z', '2025-02-29T00:00:00Z'),
 );
 
 /** Field name → values refused for it, and the status that refusal takes. */
@@ -47,13 +49,15 @@ export const REFUSED_VALUES: Readonly<Record<string, RefusedValue>> = {
   },
 };
 
-/** Usage may not come from the future, but a correction's timestamp only documents it; and corrections are signed. */
+/** Usage, corrections included, may not come from the future; corrections are signed. */
 export const REFUSED_USAGE_VALUES: Readonly<Record<string, RefusedValue>> = {
   ...REFUSED_VALUES,
   timestamp: { value: fc.oneof(notAnInstant, fc.constant('2999-01-01T00:00:00Z')), status: 400 },
+  quantity: { value: fc.oneof(fc.integer({ min: -1_000, max: 0 }), fc.constant(2 ** 53 - 1)), status: 400 },
 };
 
 export const REFUSED_CORRECTION_VALUES: Readonly<Record<string, RefusedValue>> = {
   ...REFUSED_VALUES,
-  quantity: { value: fc.constant(0), status: 400 },
+  timestamp: { value: fc.oneof(notAnInstant, fc.constantFrom('2999-01-01T00:00:00Z', '9999-12-31T23:59:59Z')), status: 400 },
+  quantity: { value: fc.oneof(fc.constant(0), fc.constant(2 ** 53 - 1)), status: 400 },
 };

@@ -1,6 +1,7 @@
 // Usage as it stood at an instant: only the events Tally had recorded by then,
 // priced with the quotas in force then — the answer a customer dispute needs.
-import { DomainError, validationError } from '../../domain/domain-error';
+import { DomainError } from '../../domain/domain-error';
+import { parseInstant } from '../../domain/usage-validation';
 import { eventTime } from '../../domain/event-time';
 import { isUsageEvent, type FeatureSummary, type IntervalRecord, type UsageEvent } from '../../domain/events';
 import { aggregationOf, evolve, initialOrganizationState, type OrganizationState } from '../../domain/organization';
@@ -21,11 +22,7 @@ export interface UsageAsOf {
 }
 
 export function parseAsOf(value: string): Date {
-  const instant = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(instant.getTime())) {
-    throw validationError('asOf', `as-of must be an ISO-8601 instant with a zone, e.g. 2026-11-15T12:00:00Z; got ${JSON.stringify(value)}`);
-  }
-  return instant;
+  return parseInstant(value, 'asOf');
 }
 
 export async function usageAsOf(store: EventStore, organizationId: string, asOf: Date): Promise<UsageAsOf> {

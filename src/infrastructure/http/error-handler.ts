@@ -78,7 +78,7 @@ function asClientError(error: unknown): ClientError | null {
 function describeClientError(kind: ProblemKind, error: ClientError): string {
   switch (kind) {
     case 'malformed-json':
-      return 'The request body is not valid JSON.';
+      return error.type === 'entity.verify.failed' ? error.message : 'The request body is not valid JSON.';
     case 'payload-too-large':
       return 'The request body is larger than this server accepts.';
     case 'unsupported-media-type':

@@ -57,7 +57,9 @@ function rateLimit(limiter: TokenBucketRateLimiter): RequestHandler {
  * can say a required body is missing.
  */
 function readJsonBody(limit: string): RequestHandler {
-  const parse = express.json({ limit, strict: true, type: () => true });
+  // Invalid UTF-8 is refused rather than silently replaced by U+FFFD: a key or a
+  // feature name must never be stored as something other than what was sent.
+  const parse = express.json({ limit, strict: true, type: () => true, verify: (_req, _res, body) => requireUtf8(body) });
   return (req, res, next) => {
     if (!carriesBody(req)) return next();
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
@@ -66,6 +68,20 @@ function readJsonBody(limit: string): RequestHandler {
     }
     parse(req, res, next);
   };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class InvalidUtf8Error extends Error {
+  override readonly name = 'InvalidUtf8Error';
+}
+
+function requireUtf8(body: Buffer): void {
+  try {
+    strictUtf8.decode(body);
+  } catch {
+    throw new InvalidUtf8Error('The request body is not valid UTF-8.');
+  }
 }
 
 function carriesBody(req: Request): boolean {
