@@ -106,7 +106,7 @@ const MAX_UNIT_LENGTH = 32;
 function requiredText(value: unknown, field: string, maxLength: number): string {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text === '') throw validationError(field, `${field} must not be empty`);
-  if (text.length > maxLength) {
+  if ([...text].length > maxLength) {
     throw validationError(field, `${field} must be at most ${maxLength} characters, got ${text.length}`);
   }
   return text;

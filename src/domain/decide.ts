@@ -203,7 +203,7 @@ function correctUsage(command: CorrectUsage, state: ActiveOrganization, context:
   const feature = requireFeature(state, command.data.feature, 'feature');
   validateQuantity(quantity, feature, 'quantity', true);
   validateIdempotencyKey(idempotencyKey, 'idempotencyKey');
-  if (typeof reason !== 'string' || reason.trim() === '' || reason.length > 500) {
+  if (typeof reason !== 'string' || reason.trim() === '' || [...reason].length > 500) {
     throw validationError('reason', 'reason must be a non-empty string of at most 500 characters');
   }
   const happenedAt = timestamp === undefined ? context.now : parseInstant(timestamp, 'timestamp');

@@ -50,6 +50,10 @@ export function parsePricePerUnit(value: string | number, field = 'pricePerUnit'
       throw validationError(field, `${field} must be a finite number, got ${String(value)}`);
     }
     price = new MoneyDecimal(String(value));
+    // A binary float cannot hold most decimals: 0.3 may arrive as 0.30000000000000004. A number within
+    // float noise of a price with four decimals means that price.
+    const intended = price.toDecimalPlaces(PRICE_DECIMAL_PLACES);
+    if (price.decimalPlaces() > PRICE_DECIMAL_PLACES && intended.minus(price).abs().lte(price.abs().times(1e-12))) price = intended;
   } else if (typeof value === 'string') {
     if (!DECIMAL_TEXT.test(value)) {
       throw validationError(field, `${field} ${JSON.stringify(value)} is not a decimal number (expected e.g. "5" or "0.1")`);

@@ -8,6 +8,8 @@ import { validateBillingSettings, type BillingSettings } from './periods';
 export type StripeBillingMode = 'meter' | 'invoice';
 export const STRIPE_BILLING_MODES: readonly StripeBillingMode[] = ['meter', 'invoice'];
 
+export const STRIPE_CUSTOMER_ID = /^cus_[A-Za-z0-9]+$/;
+
 export interface OrganizationSettings extends BillingSettings {
   readonly name: string;
   /** Currency of quotas configured without one and of the catalogue's default prices. */
@@ -32,7 +34,7 @@ export const DEFAULT_ORGANIZATION_SETTINGS: Omit<OrganizationSettings, 'name'> =
 export const MAX_GRACE_PERIOD_MINUTES = 7 * 24 * 60;
 
 export function validateOrganizationSettings(settings: OrganizationSettings): void {
-  if (typeof settings.name !== 'string' || settings.name.trim() === '' || settings.name.length > 200) {
+  if (typeof settings.name !== 'string' || settings.name.trim() === '' || [...settings.name].length > 200) {
     throw validationError('name', 'name must be a non-empty string of at most 200 characters');
   }
   if (!isCurrencyCode(settings.currency)) {
@@ -46,7 +48,7 @@ export function validateOrganizationSettings(settings: OrganizationSettings): vo
       `gracePeriodMinutes must be a whole number from 0 to ${MAX_GRACE_PERIOD_MINUTES}, got ${JSON.stringify(grace)}`,
     );
   }
-  if (settings.stripeCustomerId !== null && !/^cus_[A-Za-z0-9]+$/.test(settings.stripeCustomerId)) {
+  if (settings.stripeCustomerId !== null && !STRIPE_CUSTOMER_ID.test(settings.stripeCustomerId)) {
     throw validationError('stripeCustomerId', 'stripeCustomerId must be a Stripe customer id such as "cus_123"');
   }
   if (!STRIPE_BILLING_MODES.includes(settings.stripeBillingMode)) {

@@ -94,7 +94,7 @@ export function validateUsageItem(state: ActiveOrganization, item: UsageItem, no
   validateIdempotencyKey(item.idempotencyKey, `${prefix}idempotencyKey`);
   const happenedAt = item.timestamp === undefined ? now : parseInstant(item.timestamp, `${prefix}timestamp`);
   requireNotFuture(happenedAt, now, `${prefix}timestamp`, item.timestamp);
-  if (item.userId !== undefined && (typeof item.userId !== 'string' || item.userId.length === 0 || item.userId.length > 200)) {
+  if (item.userId !== undefined && (typeof item.userId !== 'string' || item.userId.length === 0 || [...item.userId].length > 200)) {
     throw validationError(`${prefix}userId`, `${prefix}userId must be a string of 1 to 200 characters`);
   }
   if (item.metadata !== undefined) {

@@ -32,7 +32,9 @@ function routesOfTheApp(): string[] {
     .flatMap((layer) => {
       const route = layer.route as NonNullable<typeof layer.route>;
       const openApiPath = route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-      return [...new Set(route.stack.map((handler) => handler.method))].map((method) => `${method.toUpperCase()} ${openApiPath}`);
+      // Handlers without a method answer 405 for the methods a path does not take; they are not routes.
+      const methods = route.stack.flatMap((handler) => (handler.method ? [handler.method] : []));
+      return [...new Set(methods)].map((method) => `${method.toUpperCase()} ${openApiPath}`);
     });
 }
 

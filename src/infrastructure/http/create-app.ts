@@ -20,7 +20,7 @@ import { buildOpenApiDocument } from './openapi-document';
 import { HttpProblem } from './problem-details';
 import { TokenBucketRateLimiter } from './rate-limiter';
 import type { ReadinessProbe } from './readiness-probe';
-import { mountRoute } from './route-mount';
+import { mountRoute, refuseUndeclaredMethods } from './route-mount';
 import { apiKeyRoutes } from './routes/api-key-routes';
 import { auditRoutes } from './routes/audit-routes';
 import { billingRoutes } from './routes/billing-routes';
@@ -88,6 +88,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('etag', false);
   app.use(requestMetrics(deps.metrics));
   for (const route of routes) mountRoute(app.router, route, services, mountOptions);
+  refuseUndeclaredMethods(app.router, routes);
   app.use((req) => {
     throw new HttpProblem('not-found', `There is no route ${req.method} ${req.path.slice(0, 200)}.`);
   });

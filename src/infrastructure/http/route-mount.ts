@@ -30,6 +30,26 @@ export function mountRoute(router: Router, route: ApiRoute, services: ApiService
   router[route.method](expressPath(route.path), ...steps);
 }
 
+/**
+ * A method a declared path does not take (PUT, TRACE, …) is a 405 naming the
+ * ones it does in Allow, not a 404: the path exists. Mounted after every route.
+ */
+export function refuseUndeclaredMethods(router: Router, routes: readonly ApiRoute[]): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of routes) {
+    const methods = methodsByPath.get(route.path) ?? new Set<string>();
+    methods.add(route.method.toUpperCase());
+    if (route.method === 'get') methods.add('HEAD');
+    methodsByPath.set(route.path, methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].sort().join(', ');
+    router.all(expressPath(path), (req) => {
+      throw new HttpProblem('method-not-allowed', `${path} does not take ${req.method}; it takes ${allow}.`, { headers: { Allow: allow } });
+    });
+  }
+}
+
 function nameRoute(template: string): RequestHandler {
   return (_req, res, next) => {
     res.locals.routeTemplate = template;

@@ -3,6 +3,8 @@
 // describes them in the OpenAPI document, so the two cannot drift apart.
 import { z } from 'zod';
 import { FEATURE_KEY_PATTERN } from '../../../domain/catalogue';
+import { CURRENCY_CODES } from '../../../domain/currency';
+import { MAX_PERIOD_QUANTITY } from '../../../domain/usage-bounds';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../../domain/usage-identity';
 import type { WriteResult } from '../../../application/usage/usage-commands';
 import type { Freshness } from '../../../application/usage/read-model-freshness';
@@ -31,8 +33,36 @@ export const idempotencyKey = z
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
   .meta({ description: 'Sending the same key again is acknowledged as a duplicate and never counted twice', example: 'scan-2026-11-15-0001' });
 
-/** An ISO-8601 instant with a zone; the domain checks the calendar and the allowed skew. */
-export const instant = z.string().min(1).max(40).meta({ description: 'ISO-8601 instant with a time zone', example: '2026-11-15T10:00:00Z' });
+/** An RFC 3339 date-time (seconds may be left out); the domain checks the calendar and the allowed skew. */
+export const instant = z.string().min(1).max(40).meta({ format: 'date-time', description: 'RFC 3339 instant with a time zone', example: '2026-11-15T10:00:00Z' });
+
+/**
+ * Free text of `min` to `max` characters, counted in Unicode code points as
+ * JSON Schema counts them (zod's own min/max count UTF-16 units, which would
+ * refuse 200 emoji that the document allows), with at least one that is not
+ * white space.
+ */
+export function text(min: number, max: number) {
+  return z
+    .string()
+    .refine((value) => {
+      const length = [...value].length;
+      return length >= min && length <= max;
+    }, `must be ${min} to ${max} characters`)
+    .regex(/\S/, 'must not be only white space')
+    .meta({ minLength: min, maxLength: max });
+}
+
+/** An ISO 4217 currency Tally knows the minor unit of. */
+export const currencyCode = z.enum(CURRENCY_CODES as [string, ...string[]]);
+
+/** Usage quantities Tally adds up exactly (see the domain's usage bounds). */
+export const usageQuantity = z
+  .number()
+  .int()
+  .min(0)
+  .max(MAX_PERIOD_QUANTITY)
+  .meta({ description: `Units used; at least 1 for features that add up, a reading (0 or more) for max/latest features; at most ${MAX_PERIOD_QUANTITY.toLocaleString('en')}`, example: 1 });
 
 export const position = z.string().regex(/^\d{1,30}$/, 'must be a position returned by a write (digits)');
 

@@ -2,9 +2,9 @@
 // calendar, grace period, Stripe), custom features and API keys.
 import { z } from 'zod';
 import { AGGREGATIONS } from '../../../domain/catalogue';
-import { STRIPE_BILLING_MODES } from '../../../domain/organization-settings';
+import { MAX_GRACE_PERIOD_MINUTES, STRIPE_BILLING_MODES, STRIPE_CUSTOMER_ID } from '../../../domain/organization-settings';
 import { RESET_PERIODS } from '../../../domain/periods';
-import { featureKey, freshness, organizationId } from './common-schemas';
+import { currencyCode, featureKey, freshness, organizationId, text } from './common-schemas';
 import { pricingModel } from './quota-schemas';
 import type { IssuedApiKey, RevokedApiKey } from '../../../application/api-keys/api-keys';
 import type { WriteResult } from '../../../application/usage/usage-commands';
@@ -12,12 +12,17 @@ import type { OrganizationView } from '../../../application/usage/usage-queries'
 import { answerSchema } from './answer-schema';
 
 const settingsFields = {
-  name: z.string().min(1).max(200).meta({ example: 'Acme GmbH' }),
-  currency: z.string().min(3).max(3).meta({ description: 'ISO 4217 code of quotas configured without one', example: 'EUR' }),
+  name: text(1, 200).meta({ example: 'Acme GmbH' }),
+  currency: currencyCode.meta({ description: 'ISO 4217 code of quotas configured without one', example: 'EUR' }),
   timeZone: z.string().min(1).max(64).meta({ description: 'IANA zone the billing periods follow', example: 'Europe/Berlin' }),
-  billingAnchorDay: z.number().int().meta({ description: 'Day of the month a billing period starts (1-31)', example: 1 }),
-  gracePeriodMinutes: z.number().int().meta({ description: 'How long after a period ends late usage still counts there', example: 60 }),
-  stripeCustomerId: z.string().max(255).nullable().meta({ example: 'cus_123' }),
+  billingAnchorDay: z.number().int().min(1).max(31).meta({ description: 'Day of the month a billing period starts; 31 means the last day of shorter months', example: 1 }),
+  gracePeriodMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_GRACE_PERIOD_MINUTES)
+    .meta({ description: 'How long after a period ends late usage still counts there', example: 60 }),
+  stripeCustomerId: z.string().max(255).regex(STRIPE_CUSTOMER_ID, 'must be a Stripe customer id such as "cus_123"').nullable().meta({ example: 'cus_123' }),
   stripeBillingMode: z.enum(STRIPE_BILLING_MODES as readonly ['meter', 'invoice']).meta({ description: 'Bill through a Stripe meter or through invoice items' }),
 };
 
@@ -68,8 +73,8 @@ export const organizationView = answerSchema<OrganizationView>()(
 export const customFeatureBody = z
   .strictObject({
     key: featureKey.meta({ example: 'VIDEO_MINUTE' }),
-    displayName: z.string().min(1).max(100).meta({ example: 'Video minutes' }),
-    unit: z.string().min(1).max(32).meta({ example: 'minute' }),
+    displayName: text(1, 100).meta({ example: 'Video minutes' }),
+    unit: text(1, 32).meta({ example: 'minute' }),
     aggregation: z
       .enum(AGGREGATIONS as readonly ['sum', 'max', 'latest'])
       .optional()
@@ -78,7 +83,7 @@ export const customFeatureBody = z
   .meta({ id: 'DefineCustomFeatureRequest', example: { key: 'VIDEO_MINUTE', displayName: 'Video minutes', unit: 'minute' } });
 
 export const issueApiKeyBody = z
-  .strictObject({ label: z.string().min(1).max(100).optional().meta({ example: 'production backend' }) })
+  .strictObject({ label: text(1, 100).optional().meta({ example: 'production backend' }) })
   .meta({ id: 'IssueApiKeyRequest', example: { label: 'production backend' } });
 
 export const issuedApiKey = answerSchema<IssuedApiKey>()(

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
 import { MAX_HISTORY_LIMIT } from '../../../application/usage/usage-queries';
-import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery } from './common-schemas';
+import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery, text, usageQuantity } from './common-schemas';
 import type { TrackBulkUsageResult, TrackUsageResult } from '../../../application/usage/usage-commands';
 import type { CostEstimate, CurrentUsage, QuotaCheck, UsageHistory } from '../../../application/usage/usage-queries';
 import { answerSchema } from './answer-schema';
@@ -26,13 +26,13 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
 
 const usageItemFields = {
   feature: featureKey,
-  quantity: z.number().int().optional().meta({ description: 'Defaults to 1', example: 1 }),
+  quantity: usageQuantity.optional().meta({ description: `Defaults to 1; ${usageQuantity.meta()?.description ?? ''}`, example: 1 }),
   metadata: z
     .record(z.string(), z.unknown())
     .refine((metadata) => !nestsDeeperThan(metadata, MAX_METADATA_DEPTH), `must nest at most ${MAX_METADATA_DEPTH} levels deep`)
     .optional()
     .meta({ description: `Free-form JSON object, at most ${MAX_METADATA_BYTES} bytes`, example: { fileSize: 1024000, documentType: 'receipt' } }),
-  userId: z.string().min(1).max(200).optional().meta({ example: 'user_456' }),
+  userId: text(1, 200).optional().meta({ example: 'user_456' }),
   idempotencyKey: idempotencyKey.optional(),
   timestamp: instant.optional().meta({ description: 'When the usage happened; absent means when it arrives' }),
 };
