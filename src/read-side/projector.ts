@@ -82,12 +82,25 @@ export class Projector {
 
   /** Follows the log until `stop()`; the batch in hand is applied and checkpointed before it returns. */
   async run(): Promise<void> {
-    // A second instance stands by until the lease of the active one expires.
-    while (!(await this.start())) {
+    // A second instance stands by until the lease of the active one expires; while the checkpoint
+    // store is unreachable (MongoDB down at start) it keeps trying rather than giving up.
+    for (let attempt = 0; ; attempt++) {
+      let started: Checkpoint | null = null;
+      try {
+        started = await this.start();
+      } catch (error) {
+        if (this.stopping) return;
+        const delay = RETRY_BACKOFF_MS[Math.min(attempt, RETRY_BACKOFF_MS.length - 1)];
+        this.logger.warn('could not take the checkpoint; trying again', { projection: this.name, delayMs: delay, error: String(error) });
+        await this.alarm.sleep(delay);
+        continue;
+      }
+      if (started) break;
       if (this.stopping) return;
       this.logger.info('another projector holds the lease; standing by', { projection: this.name });
       await this.alarm.sleep(STANDBY_RETRY_MS);
     }
+    if (this.stopping) return;
     try {
       // A log written while no projector ran (a first start, a restart after downtime) is read in
       // large batches first, as a replay would; following it live then starts near the head.

@@ -2,7 +2,7 @@
 // workflow with signal-with-start (so two callers never start two), signals the
 // running workflows for the manual billing jobs, and asks a workflow its status.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { BillingJob, BillingWorkflows } from '../application/ports/billing-workflows';
+import { BillingWorkflowsUnavailableError, type BillingJob, type BillingWorkflows } from '../application/ports/billing-workflows';
 import type { IntervalRecord } from '../domain/events';
 import {
   BILLING_PERIOD_WORKFLOW_TYPE,
@@ -28,6 +28,31 @@ export interface TemporalBillingWorkflowsOptions {
    * worker is down would otherwise hold the caller for the server's default (30 s).
    */
   readonly queryTimeoutMs?: number;
+  /**
+   * Deadline of every other call to Temporal (start, signal, one page of a
+   * listing). Without it a call made after Temporal went away waits for the
+   * connection's own timeouts (about 20 s) instead of failing fast.
+   */
+  readonly callTimeoutMs?: number;
+}
+
+/**
+ * A query to a workflow whose connection broke can outlive its gRPC deadline by
+ * seconds while the client reconnects; the caller gets its answer, or a 503,
+ * on time (the call itself ends at its deadline).
+ */
+async function answerWithin<T>(answer: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return answer;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new BillingWorkflowsUnavailableError(`The billing workflow did not answer within ${timeoutMs} ms; try again shortly.`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+    answer.catch(() => undefined);
+  }
 }
 
 export class TemporalBillingWorkflows implements BillingWorkflows {
@@ -38,13 +63,15 @@ export class TemporalBillingWorkflows implements BillingWorkflows {
 
   async ensurePeriodWorkflow(organizationId: string, billingPeriod: IntervalRecord): Promise<void> {
     const input: BillingPeriodWorkflowInput = { organizationId, billingPeriod, ...(this.options.schedule && { schedule: this.options.schedule }) };
-    await this.client.workflow.signalWithStart<typeof billingPeriodWorkflow, [IntervalRecord]>(BILLING_PERIOD_WORKFLOW_TYPE, {
-      workflowId: billingWorkflowId(organizationId),
-      taskQueue: this.options.taskQueue,
-      args: [input],
-      signal: periodEnsuredSignal,
-      signalArgs: [billingPeriod],
-    });
+    await this.call(() =>
+      this.client.workflow.signalWithStart<typeof billingPeriodWorkflow, [IntervalRecord]>(BILLING_PERIOD_WORKFLOW_TYPE, {
+        workflowId: billingWorkflowId(organizationId),
+        taskQueue: this.options.taskQueue,
+        args: [input],
+        signal: periodEnsuredSignal,
+        signalArgs: [billingPeriod],
+      }),
+    );
   }
 
   async runJob(job: BillingJob, organizationId?: string): Promise<{ readonly signalled: number }> {
@@ -56,8 +83,8 @@ export class TemporalBillingWorkflows implements BillingWorkflows {
 
   async status(organizationId: string): Promise<BillingWorkflowStatus | null> {
     try {
-      const query = () => this.client.workflow.getHandle(billingWorkflowId(organizationId)).query(billingStatusQuery);
-      return await (this.options.queryTimeoutMs === undefined ? query() : this.client.withDeadline(Date.now() + this.options.queryTimeoutMs, query));
+      const query = this.call(() => this.client.workflow.getHandle(billingWorkflowId(organizationId)).query(billingStatusQuery), this.options.queryTimeoutMs);
+      return await answerWithin(query, this.options.queryTimeoutMs);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;
@@ -77,12 +104,23 @@ export class TemporalBillingWorkflows implements BillingWorkflows {
   /** The ids of the running period workflows on this task queue (visibility is eventually consistent). */
   async *runningWorkflowIds(): AsyncGenerator<string> {
     const query = `WorkflowType = '${BILLING_PERIOD_WORKFLOW_TYPE}' AND ExecutionStatus = 'Running' AND TaskQueue = '${this.options.taskQueue.replace(/'/g, "\\'")}'`;
-    for await (const execution of this.client.workflow.list({ query })) yield execution.workflowId;
+    const executions = this.client.workflow.list({ query })[Symbol.asyncIterator]();
+    for (;;) {
+      // Each page is one call, with its own deadline.
+      const next = await this.call(() => executions.next());
+      if (next.done) return;
+      yield next.value.workflowId;
+    }
+  }
+
+  /** A call to Temporal within its deadline (none when not configured). */
+  private call<T>(send: () => Promise<T>, timeoutMs = this.options.callTimeoutMs): Promise<T> {
+    return timeoutMs === undefined ? send() : this.client.withDeadline(Date.now() + timeoutMs, send);
   }
 
   private async signal(workflowId: string, send: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<void>): Promise<boolean> {
     try {
-      await send(this.client.workflow.getHandle(workflowId));
+      await this.call(() => send(this.client.workflow.getHandle(workflowId)));
       return true;
     } catch (error) {
       // Not running: nothing to signal, which the caller sees in the count.

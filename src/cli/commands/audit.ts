@@ -39,7 +39,7 @@ export function formatAudit(audit: PeriodAudit): string {
 export async function runAudit(options: { org: string; period: string; json?: boolean }): Promise<void> {
   const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape));
   const { store } = openEventStore(config, 'reader');
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE, { waitForServer: true });
   try {
     const audit = await auditPeriod(store, usageReadModels(mongo.db), options.org, options.period, { clock: systemClock });
     process.stdout.write(options.json ? `${JSON.stringify(audit, null, 2)}\n` : formatAudit(audit));

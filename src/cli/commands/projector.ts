@@ -13,7 +13,9 @@ export async function runProjector(): Promise<void> {
   const config = readEnvironment(projectorProcessSettings);
   const logger = createLogger(config.LOG_LEVEL, 'tally-projector');
   const { store, description } = openEventStore(config, 'reader');
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE, {
+    onUnreachable: (error) => logger.warn({ err: error }, 'MongoDB is unreachable; the read models answer 503 until it is back'),
+  });
   const projector = usageProjector(store, mongo.db, systemClock, config, logger);
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping after the current batch');

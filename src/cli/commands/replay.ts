@@ -50,7 +50,7 @@ export async function runReplay(options: ReplayOptions): Promise<void> {
   }
   const config = readEnvironment(eventStoreSettings.extend(mongoSettings.shape));
   const { store } = openEventStore(config, 'reader');
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE, { waitForServer: true });
   try {
     const head = (await store.headPosition()) ?? 0n;
     const progress = progressReporter(head, process.stderr);

@@ -19,19 +19,23 @@ export interface ServeOptions {
 
 // The billing-workflow routes answer 503 within these times when Temporal or the worker is down, instead of hanging.
 const TEMPORAL_CONNECT_TIMEOUT_MS = 3_000;
-const WORKFLOW_QUERY_TIMEOUT_MS = 5_000;
+const TEMPORAL_CALL_TIMEOUT_MS = 3_000;
+const WORKFLOW_QUERY_TIMEOUT_MS = 4_000;
 
 export async function runServe(options: ServeOptions = {}): Promise<void> {
   const config = readEnvironment(serveSettings);
   const logger = createLogger(config.LOG_LEVEL, 'tally-api');
   const { store, description } = openEventStore(config);
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE, {
+    onUnreachable: (error) => logger.warn({ err: error }, 'MongoDB is unreachable; the read models answer 503 until it is back'),
+  });
 
   // Connected on first use: tracking and queries never wait for Temporal, and the API starts without it.
   const workflows = new ReconnectingBillingWorkflows({
     temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, connectTimeoutMs: TEMPORAL_CONNECT_TIMEOUT_MS },
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     queryTimeoutMs: WORKFLOW_QUERY_TIMEOUT_MS,
+    callTimeoutMs: TEMPORAL_CALL_TIMEOUT_MS,
   });
   const { app } = composeApi({
     eventStore: store,

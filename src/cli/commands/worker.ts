@@ -21,7 +21,9 @@ export async function runWorker(): Promise<void> {
   Runtime.install({ logger: temporalLogger(logger), shutdownSignals: [] });
 
   const { store, description } = openEventStore(config);
-  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE, {
+    onUnreachable: (error) => logger.warn({ err: error }, 'MongoDB is unreachable; the read models answer 503 until it is back'),
+  });
   const temporal = { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE };
   const connection = await connectTemporalWorker(temporal);
   const client = await connectTemporalClient(temporal);
