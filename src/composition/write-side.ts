@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { OrganizationCommandHandler, type OrganizationCommandHandlerOptions } from '../application/organization/organization-command-handler';
 import type { Clock, IdGenerator } from '../application/ports/clock';
 import type { EventStore } from '../application/ports/event-store';
+import { hasLedgerStorage } from '../application/ports/ledger-storage';
 import { UsageCommands } from '../application/usage/usage-commands';
 
 export const randomIds: IdGenerator = { newId: () => randomUUID() };
@@ -24,6 +25,8 @@ export interface WriteSideParts {
 }
 
 export function composeWriteSide(parts: WriteSideParts): WriteSide {
-  const handler = new OrganizationCommandHandler(parts.eventStore, parts.clock, parts.handlerOptions);
+  // Snapshots and the key archive live beside the log, in whichever store it is.
+  const ledgerStorage = hasLedgerStorage(parts.eventStore) ? parts.eventStore.ledgerStorage() : null;
+  const handler = new OrganizationCommandHandler(parts.eventStore, parts.clock, { ledgerStorage, ...parts.handlerOptions });
   return { handler, commands: new UsageCommands(handler, parts.ids ?? randomIds) };
 }

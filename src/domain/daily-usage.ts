@@ -46,6 +46,19 @@ export class DailyUsageIndex {
   /** An index that sees this one's days and keeps its own changes apart (decisions not yet appended). */
   constructor(private readonly parent: DailyUsageIndex | null = null) {}
 
+  /** An index holding these days and magnitudes (from a snapshot). */
+  static of(days: readonly DailyUsage[], magnitudes: readonly (readonly [string, number])[]): DailyUsageIndex {
+    const index = new DailyUsageIndex();
+    for (const usage of days) index.days.set(dailyUsageKey(usage.feature, usage.billingPeriod.start, usage.day), usage);
+    for (const [key, magnitude] of magnitudes) index.magnitudes.set(key, magnitude);
+    return index;
+  }
+
+  /** [feature|billingPeriodStart, magnitude] of every feature and period held. */
+  magnitudeEntries(): [string, number][] {
+    return [...(this.parent ? new Map([...this.parent.magnitudeEntries(), ...this.magnitudes]) : this.magnitudes)];
+  }
+
   overlay(): DailyUsageIndex {
     return new DailyUsageIndex(this);
   }
@@ -87,10 +100,10 @@ export class DailyUsageIndex {
     return [...(this.parent ? this.entries() : this.days).values()];
   }
 
-  /** Forgets the days of billing periods that started before `periodStartMs` (they can no longer be priced again). */
-  forgetBefore(periodStartMs: number): void {
-    for (const [key, usage] of this.days) if (Date.parse(usage.billingPeriod.start) < periodStartMs) this.days.delete(key);
-    for (const key of this.magnitudes.keys()) if (Date.parse(key.slice(key.lastIndexOf('|') + 1)) < periodStartMs) this.magnitudes.delete(key);
+  /** Forgets the days (and magnitudes) of the billing periods `forgotten` names by their start. */
+  forget(forgotten: (billingPeriodStart: string) => boolean): void {
+    for (const [key, usage] of this.days) if (forgotten(usage.billingPeriod.start)) this.days.delete(key);
+    for (const key of this.magnitudes.keys()) if (forgotten(key.slice(key.lastIndexOf('|') + 1))) this.magnitudes.delete(key);
   }
 
   private get(key: string): DailyUsage | undefined {

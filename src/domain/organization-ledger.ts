@@ -3,13 +3,19 @@
 // per local day), and the decisions taken against it. The write side keeps
 // one ledger per organization, the specifications build theirs from the same
 // events, so what is tested is the fold that runs.
+//
+// A ledger can be written down as a snapshot (its state and recent days, not
+// its keys: those go to the key archive first) and built again from it plus
+// the events after it, so loading an organization never reads its whole history.
 import type { OrganizationCommand } from './commands';
 import { decide } from './decide';
 import type { OrganizationEvent } from './events';
 import { evolve, initialOrganizationState, type OrganizationState } from './organization';
 import type { UsageFingerprint } from './usage-identity';
 import { UsageKeyIndex } from './usage-key-index';
+import { openPeriodAt } from './billing-calendar';
 import { DailyUsageIndex, type DailyUsage } from './daily-usage';
+import { previousBillingPeriod } from './periods';
 
 /** One command's outcome in a batch: its events, or why it was refused. */
 export type Decision = { readonly events: readonly OrganizationEvent[] } | { readonly error: unknown };
@@ -20,12 +26,92 @@ export interface LedgerView {
   dailyUsage(): DailyUsage[];
 }
 
+/** The shape of a snapshot's body; a snapshot of another version is not read (the log is folded instead). */
+export const LEDGER_SNAPSHOT_VERSION = 1;
+
+export interface LedgerSnapshot {
+  readonly state: OrganizationState;
+  readonly days: readonly DailyUsage[];
+  readonly magnitudes: readonly (readonly [string, number])[];
+}
+
+/** Billing periods before the open one whose days stay at hand: a yearly window reaches eleven periods back. */
+const PERIODS_KEPT_BEFORE_OPEN = 11;
+
 export class OrganizationLedger implements LedgerView {
+  /** Whether some accepted keys are only in the archive (the ledger came from a snapshot, or archived its keys). */
+  private keysInArchive = false;
+
   private constructor(
     private current: OrganizationState,
     private readonly keys: UsageKeyIndex,
     private readonly days: DailyUsageIndex,
   ) {}
+
+  /** A ledger from a snapshot; fold the events after its revision into it. Keys before it are in the archive. */
+  static fromSnapshot(snapshot: LedgerSnapshot): OrganizationLedger {
+    const ledger = new OrganizationLedger(snapshot.state, new UsageKeyIndex(), DailyUsageIndex.of(snapshot.days, snapshot.magnitudes));
+    ledger.keysInArchive = true;
+    return ledger;
+  }
+
+  /**
+   * The ledger written down, without its keys (archive `keysToArchive()` first).
+   * Days of closed periods older than a yearly window before `now`'s open period
+   * are left out: nothing will price them again.
+   */
+  toSnapshot(now: Date): LedgerSnapshot {
+    const keptFrom = this.oldestPeriodKept(now);
+    const closed = new Set(this.current.status === 'active' ? this.current.closedPeriods : []);
+    const kept = (periodStart: string) => !closed.has(periodStart) || keptFrom === null || Date.parse(periodStart) >= keptFrom;
+    return {
+      state: this.current,
+      days: this.days.all().filter((usage) => kept(usage.billingPeriod.start)),
+      magnitudes: this.days.magnitudeEntries().filter(([key]) => kept(key.slice(key.lastIndexOf('|') + 1))),
+    };
+  }
+
+  /** Keys accepted since the archive last took them, as [key, packed fingerprint]. */
+  keysToArchive(): [string, string][] {
+    return this.keys.toArchive();
+  }
+
+  /** The archive has these keys now: they may leave memory, and later repeats are recalled from the archive. */
+  keysArchived(keys: readonly (readonly [string, string])[]): void {
+    this.keys.archived(keys);
+    this.keysInArchive = true;
+  }
+
+  /** The idempotency keys of these commands that only the archive could know: recall them before deciding. */
+  keysToRecall(commands: readonly OrganizationCommand[]): string[] {
+    if (!this.keysInArchive) return [];
+    const wanted = new Set<string>();
+    for (const command of commands) {
+      const keys = command.type === 'TrackUsage' ? (Array.isArray(command.data.items) ? command.data.items.map((item) => item.idempotencyKey) : []) : command.type === 'CorrectUsage' ? [command.data.idempotencyKey] : [];
+      for (const key of keys) if (typeof key === 'string' && this.keys.lookup(key) === undefined) wanted.add(key);
+    }
+    return [...wanted];
+  }
+
+  /** Keys the archive answered with ([key, packed fingerprint]). */
+  recall(found: ReadonlyMap<string, string>): void {
+    this.keys.remember(found);
+  }
+
+  /** Forgets days no statement will need again (see toSnapshot), so a long-lived ledger stays small. */
+  forgetOldDays(now: Date): void {
+    const keptFrom = this.oldestPeriodKept(now);
+    if (keptFrom === null || this.current.status !== 'active') return;
+    const closed = new Set(this.current.closedPeriods);
+    this.days.forget((periodStart) => closed.has(periodStart) && Date.parse(periodStart) < keptFrom);
+  }
+
+  private oldestPeriodKept(now: Date): number | null {
+    if (this.current.status !== 'active') return null;
+    let period = openPeriodAt(this.current, now);
+    for (let back = 0; back < PERIODS_KEPT_BEFORE_OPEN; back++) period = previousBillingPeriod(period, this.current.settings);
+    return period.start.getTime();
+  }
 
   static empty(): OrganizationLedger {
     return new OrganizationLedger(initialOrganizationState(), new UsageKeyIndex(), new DailyUsageIndex());
@@ -41,7 +127,7 @@ export class OrganizationLedger implements LedgerView {
     return this.current;
   }
 
-  /** Folds one more event in (in place: the indexes only grow). */
+  /** Folds one more event in (in place). */
   apply(event: OrganizationEvent): void {
     this.current = evolve(this.current, event);
     this.keys.apply(event);

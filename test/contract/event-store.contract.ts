@@ -13,6 +13,7 @@ import {
   type NewEvent,
   type RecordedEvent,
 } from '../../src/application/ports/event-store';
+import { hasLedgerStorage } from '../../src/application/ports/ledger-storage';
 
 export type EventStoreFactory = () => Promise<{ store: EventStore; cleanup(): Promise<void> }>;
 
@@ -343,6 +344,61 @@ export function eventStoreContract(
         }
         expect(seen?.data.quantity).toBe(1);
         await subscription.unsubscribe(); // already ended: a no-op that must not throw
+      });
+    });
+
+    describe('ledger storage beside the log', () => {
+      const ledgerStorageOf = () => {
+        if (!hasLedgerStorage(store)) throw new Error(`${name} keeps no ledger storage beside its log`);
+        return store.ledgerStorage();
+      };
+
+      it('has no snapshot of a stream until one is saved, then the latest one, never an older one', async () => {
+        const storage = ledgerStorageOf();
+        const stream = `organization-${randomUUID()}`;
+        expect(await storage.loadSnapshot(stream)).toBeNull();
+        const later = { revision: 41n, position: 4_100n, schemaVersion: 1, body: { state: { status: 'active', quotas: { OCR_SCAN: { includedQuantity: 50 } } }, days: [] } };
+        await storage.saveSnapshot(stream, later);
+        await storage.saveSnapshot(stream, { ...later, revision: 12n, position: 1_200n, body: { stale: true } });
+        expect(await storage.loadSnapshot(stream)).toEqual(later);
+        const newer = { ...later, revision: 99n, position: 9_900n, schemaVersion: 2, body: { state: { status: 'active' } } };
+        await storage.saveSnapshot(stream, newer);
+        expect(await storage.loadSnapshot(stream)).toEqual(newer);
+      });
+
+      it('finds every accepted key with the fingerprint it was first recorded with, and no other key', async () => {
+        const storage = ledgerStorageOf();
+        const stream = `organization-${randomUUID()}`;
+        const keys = Array.from({ length: 1_200 }, (_, i) => ({ idempotencyKey: `key-${i}`, fingerprint: `OCR_SCAN|${i}|1763200000000` }));
+        await storage.recordAcceptedKeys(stream, keys);
+        // Recording again, even with other content, changes nothing: the first record stands.
+        await storage.recordAcceptedKeys(stream, [{ idempotencyKey: 'key-7', fingerprint: 'OCR_SCAN|999|0' }]);
+        const found = await storage.findAcceptedKeys(stream, [...keys.map((key) => key.idempotencyKey), 'never-seen']);
+        expect(found.size).toBe(1_200);
+        expect(found.get('key-7')).toBe('OCR_SCAN|7|1763200000000');
+        expect(found.get('key-1199')).toBe('OCR_SCAN|1199|1763200000000');
+        expect(found.has('never-seen')).toBe(false);
+        // Keys belong to their stream.
+        expect((await storage.findAcceptedKeys(`organization-${randomUUID()}`, ['key-7'])).size).toBe(0);
+      });
+
+      it('keeps what it stores out of the log that readers and subscriptions see', async () => {
+        const storage = ledgerStorageOf();
+        const stream = `organization-${randomUUID()}`;
+        await storage.recordAcceptedKeys(stream, [{ idempotencyKey: 'only-key', fingerprint: 'API_CALL|1|0' }]);
+        await storage.saveSnapshot(stream, { revision: 0n, position: 1n, schemaVersion: 1, body: {} });
+        const marker = `marker-${randomUUID()}`;
+        await store.appendToStream(marker, [usage(1)]);
+        const seen: RecordedEvent[] = [];
+        let from = startHead;
+        for (;;) {
+          const page = await store.readAll({ fromPosition: from, maxCount: 1000 });
+          if (page.length === 0) break;
+          seen.push(...page);
+          from = page[page.length - 1].position;
+        }
+        expect(seen.some((recorded) => recorded.streamId === marker)).toBe(true);
+        expect(seen.filter((recorded) => recorded.streamId.includes(stream))).toEqual([]);
       });
     });
   });

@@ -1,6 +1,6 @@
 // Usage as it stood at an instant: only the events Tally had recorded by then,
 // priced with the quotas in force then — the answer a customer dispute needs.
-import { DomainError } from '../../domain/domain-error';
+import { DomainError, validationError } from '../../domain/domain-error';
 import { parseInstant } from '../../domain/usage-validation';
 import { eventTime } from '../../domain/event-time';
 import { isUsageEvent, type FeatureSummary, type IntervalRecord, type UsageEvent } from '../../domain/events';
@@ -22,7 +22,11 @@ export interface UsageAsOf {
 }
 
 export function parseAsOf(value: string): Date {
-  return parseInstant(value, 'asOf');
+  try {
+    return parseInstant(value, 'asOf');
+  } catch {
+    throw validationError('asOf', `as-of must be an ISO-8601 instant with a zone, e.g. 2026-11-15T12:00:00Z; got ${JSON.stringify(value)}`);
+  }
 }
 
 export async function usageAsOf(store: EventStore, organizationId: string, asOf: Date): Promise<UsageAsOf> {

@@ -1,6 +1,8 @@
 // Reads a stream from a revision to its end in pages, so no reader holds more
 // than a page of raw records at a time: loading an organization, its history,
-// the API-key stream. Each page is handed over before the next is read.
+// the API-key stream. Each page is handed over before the next is read, and the
+// event loop gets a turn between pages: the embedded store reads synchronously,
+// so a long stream read in one go would hold every other request back.
 import type { EventStore, RecordedEvent, StreamRevision } from '../ports/event-store';
 
 export interface StreamPageOptions {
@@ -22,5 +24,6 @@ export async function* streamPages(store: EventStore, streamId: string, options:
     if (page.length > 0) yield page;
     if (page.length < pageSize) return;
     fromRevision = page[page.length - 1].revision + 1n;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

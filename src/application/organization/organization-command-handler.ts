@@ -4,13 +4,20 @@
 // All decisions of a batch go into one append (one transaction, one fsync),
 // which is how concurrent single events stay durable without each paying for
 // its own commit. What is decided, and against what, is the ledger's business.
+//
+// Loading an organization reads its latest snapshot and only the events after
+// it; every `snapshotEvery` events the ledger archives its new idempotency
+// keys and is written down again, so the cost of a load, and the memory of a
+// ledger, follow the work since the last snapshot, not the organization's
+// history. At most `maxLoadedOrganizations` ledgers stay in memory.
 import type { OrganizationCommand } from '../../domain/commands';
 import { organizationStreamId, type OrganizationEvent } from '../../domain/events';
-import { OrganizationLedger, type Decision, type LedgerView } from '../../domain/organization-ledger';
+import { LEDGER_SNAPSHOT_VERSION, OrganizationLedger, type Decision, type LedgerSnapshot, type LedgerView } from '../../domain/organization-ledger';
 import { decodeEvent, encodeEvent } from '../event-log/organization-event-codec';
 import { revisionAfter, streamPages } from '../event-log/stream-pages';
 import type { Clock } from '../ports/clock';
 import { WrongExpectedRevisionError, type EventStore, type GlobalPosition, type StreamRevision } from '../ports/event-store';
+import type { LedgerStorage } from '../ports/ledger-storage';
 
 export interface CommandOutcome {
   readonly events: readonly OrganizationEvent[];
@@ -23,13 +30,26 @@ export interface OrganizationCommandHandlerOptions {
   readonly maxBatchSize?: number;
   /** Attempts after a concurrent writer moved the stream. */
   readonly maxConflictRetries?: number;
+  /** Snapshots and accepted keys beside the log; without it every ledger is folded from its whole stream and keeps every key. */
+  readonly ledgerStorage?: LedgerStorage | null;
+  /** Events folded between two snapshots of a ledger. */
+  readonly snapshotEvery?: number;
+  /** Ledgers kept in memory; the least recently used beyond it are loaded again when next needed. */
+  readonly maxLoadedOrganizations?: number;
+  /** Told when a snapshot or key archiving failed; the write already succeeded, and the next snapshot tries again. */
+  readonly onStorageError?: (error: unknown) => void;
 }
+
+export const DEFAULT_SNAPSHOT_EVERY = 1_000;
+export const DEFAULT_MAX_LOADED_ORGANIZATIONS = 5_000;
 
 /** A ledger and where in the stream it stands. */
 interface LoadedOrganization {
   readonly ledger: OrganizationLedger;
   revision: StreamRevision | 'no_stream';
   lastPosition: GlobalPosition | null;
+  /** Events folded since the ledger was last written down (or loaded from a snapshot). */
+  sinceSnapshot: number;
 }
 
 interface PendingCommand {
@@ -55,14 +75,20 @@ export class OrganizationCommandHandler {
   private readonly queues = new Map<string, Pending[]>();
   private readonly maxBatchSize: number;
   private readonly maxConflictRetries: number;
+  private readonly storage: LedgerStorage | null;
+  private readonly snapshotEvery: number;
+  private readonly maxLoaded: number;
 
   constructor(
     private readonly eventStore: EventStore,
     private readonly clock: Clock,
-    options: OrganizationCommandHandlerOptions = {},
+    private readonly options: OrganizationCommandHandlerOptions = {},
   ) {
     this.maxBatchSize = options.maxBatchSize ?? 1_000;
     this.maxConflictRetries = options.maxConflictRetries ?? 5;
+    this.storage = options.ledgerStorage ?? null;
+    this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    this.maxLoaded = options.maxLoadedOrganizations ?? DEFAULT_MAX_LOADED_ORGANIZATIONS;
   }
 
   execute(command: OrganizationCommand): Promise<CommandOutcome> {
@@ -124,10 +150,14 @@ export class OrganizationCommandHandler {
         batch.forEach((pending) => pending.reject(error));
         return;
       }
-      const decided = organization.ledger.decideAll(
-        batch.map((pending) => pending.command),
-        this.clock.now(),
-      );
+      const commands = batch.map((pending) => pending.command);
+      try {
+        await this.recallKeys(organizationId, organization, commands);
+      } catch (error) {
+        batch.forEach((pending) => pending.reject(error));
+        return;
+      }
+      const decided = organization.ledger.decideAll(commands, this.clock.now());
       if (decided.events.length === 0) {
         this.settle(batch, decided.decisions, organization.lastPosition);
         return;
@@ -139,8 +169,10 @@ export class OrganizationCommandHandler {
         organization.ledger.adopt(decided);
         organization.revision = appended.nextExpectedRevision;
         organization.lastPosition = appended.position;
-        this.loaded.set(organizationId, organization);
+        organization.sinceSnapshot += decided.events.length;
+        this.remember(organizationId, organization);
         this.settle(batch, decided.decisions, appended.position);
+        if (organization.sinceSnapshot >= this.snapshotEvery) await this.writeDown(organizationId, organization);
         return;
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError && attempt < this.maxConflictRetries) continue;
@@ -161,18 +193,78 @@ export class OrganizationCommandHandler {
   private async load(organizationId: string, catchUp: boolean): Promise<LoadedOrganization> {
     const cached = this.loaded.get(organizationId);
     if (cached && !catchUp) return cached;
-    const organization: LoadedOrganization = cached ?? { ledger: OrganizationLedger.empty(), revision: 'no_stream', lastPosition: null };
-    const pages = streamPages(this.eventStore, organizationStreamId(organizationId), { fromRevision: revisionAfter(organization.revision), pageSize: READ_PAGE });
-    for await (const page of pages) {
+    const streamId = organizationStreamId(organizationId);
+    const organization = cached ?? (await this.fromSnapshot(streamId)) ?? { ledger: OrganizationLedger.empty(), revision: 'no_stream', lastPosition: null, sinceSnapshot: 0 };
+    for await (const page of streamPages(this.eventStore, streamId, { fromRevision: revisionAfter(organization.revision), pageSize: READ_PAGE })) {
       for (const recorded of page) {
         const event = decodeEvent(recorded);
         if (event) organization.ledger.apply(event);
         organization.revision = recorded.revision;
         organization.lastPosition = recorded.position;
+        organization.sinceSnapshot += 1;
       }
     }
-    // Unknown organizations are not cached, so probing random ids cannot fill memory.
-    if (organization.revision !== 'no_stream') this.loaded.set(organizationId, organization);
+    // Unknown organizations are not kept, so probing random ids cannot fill memory.
+    if (organization.revision === 'no_stream') return organization;
+    this.remember(organizationId, organization);
+    // A long tail (the first load of a large organization, another instance's writes) is written down at once.
+    if (organization.sinceSnapshot >= this.snapshotEvery) await this.writeDown(organizationId, organization);
     return organization;
+  }
+
+  private async fromSnapshot(streamId: string): Promise<LoadedOrganization | null> {
+    const stored = await this.storage?.loadSnapshot(streamId);
+    if (!stored || stored.schemaVersion !== LEDGER_SNAPSHOT_VERSION) return null;
+    return {
+      ledger: OrganizationLedger.fromSnapshot(stored.body as unknown as LedgerSnapshot),
+      revision: stored.revision,
+      lastPosition: stored.position,
+      sinceSnapshot: 0,
+    };
+  }
+
+  /** Recalls from the archive the keys of these commands that memory no longer holds. */
+  private async recallKeys(organizationId: string, organization: LoadedOrganization, commands: readonly OrganizationCommand[]): Promise<void> {
+    if (!this.storage) return;
+    const wanted = organization.ledger.keysToRecall(commands);
+    if (wanted.length > 0) organization.ledger.recall(await this.storage.findAcceptedKeys(organizationStreamId(organizationId), wanted));
+  }
+
+  /**
+   * Archives the keys accepted since the last time, then writes the ledger down
+   * at its revision: in this order, so a snapshot never stands for keys the
+   * archive lacks. A failure leaves the keys in memory for the next attempt.
+   */
+  private async writeDown(organizationId: string, organization: LoadedOrganization): Promise<void> {
+    if (!this.storage || organization.revision === 'no_stream' || organization.lastPosition === null) return;
+    const streamId = organizationStreamId(organizationId);
+    const now = this.clock.now();
+    try {
+      const keys = organization.ledger.keysToArchive();
+      await this.storage.recordAcceptedKeys(streamId, keys.map(([idempotencyKey, fingerprint]) => ({ idempotencyKey, fingerprint })));
+      organization.ledger.keysArchived(keys);
+      organization.ledger.forgetOldDays(now);
+      await this.storage.saveSnapshot(streamId, {
+        revision: organization.revision,
+        position: organization.lastPosition,
+        schemaVersion: LEDGER_SNAPSHOT_VERSION,
+        body: organization.ledger.toSnapshot(now) as unknown as Record<string, unknown>,
+      });
+      organization.sinceSnapshot = 0;
+    } catch (error) {
+      this.options.onStorageError?.(error);
+    }
+  }
+
+  /** Keeps the ledger as the most recently used, forgetting the least recently used beyond the limit. */
+  private remember(organizationId: string, organization: LoadedOrganization): void {
+    this.loaded.delete(organizationId);
+    this.loaded.set(organizationId, organization);
+    for (const [id] of this.loaded) {
+      if (this.loaded.size <= this.maxLoaded) break;
+      // A ledger with work queued stays: its batch is about to use it.
+      if (!this.queues.has(id)) this.loaded.delete(id);
+      else break;
+    }
   }
 }

@@ -28,7 +28,9 @@ import {
   type StreamRevision,
   type SubscribeToAllOptions,
 } from '../../application/ports/event-store';
+import type { EventStoreWithLedgers, LedgerStorage } from '../../application/ports/ledger-storage';
 import { assertValidAppend, assertValidMaxCount, assertValidStreamId } from './append-validation';
+import { EsdbLedgerStorage } from './esdb-ledger-storage';
 import {
   positionOf,
   toEsdbExpectedRevision,
@@ -44,9 +46,10 @@ import { EsdbSubscription } from './esdb-subscription';
 // number of round trips low when most of the log is system events.
 const MIN_READ_ALL_PAGE = 256;
 
-export class EsdbEventStore implements EventStore {
+export class EsdbEventStore implements EventStore, EventStoreWithLedgers {
   private readonly subscriptions = new Set<EsdbSubscription>();
   private closed = false;
+  private ledgers: EsdbLedgerStorage | null = null;
 
   private constructor(private readonly client: EventStoreDBClient) {}
 
@@ -184,6 +187,12 @@ export class EsdbEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Snapshots and accepted keys, in streams beside the log. */
+  ledgerStorage(): LedgerStorage {
+    this.ledgers ??= new EsdbLedgerStorage(this.client);
+    return this.ledgers;
   }
 
   async close(): Promise<void> {

@@ -82,9 +82,13 @@ function knownPosition(commit: bigint | undefined): GlobalPosition | undefined {
  * events (`$` types), events of system streams, link events, and events that
  * are not JSON objects (written by something other than Tally).
  */
+/** Streams of the write side's ledger storage (esdb-ledger-storage.ts): beside the log, not part of it. */
+export const LEDGER_STREAM_PREFIX = 'ledger-';
+
 export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | null {
   const event = resolved.event;
-  if (event === undefined || event.type.startsWith('$') || event.streamId.startsWith('$')) return null;
+  // System events, and the write side's ledger storage (esdb-ledger-storage.ts), are not the log.
+  if (event === undefined || event.type.startsWith('$') || event.streamId.startsWith('$') || event.streamId.startsWith(LEDGER_STREAM_PREFIX)) return null;
   if (!event.isJson || !isPlainObject(event.data)) return null;
   const position = positionOf(resolved);
   if (position === undefined) {

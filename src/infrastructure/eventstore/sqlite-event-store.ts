@@ -19,7 +19,9 @@ import {
   type StreamRevision,
   type SubscribeToAllOptions,
 } from '../../application/ports/event-store';
+import type { EventStoreWithLedgers, LedgerStorage } from '../../application/ports/ledger-storage';
 import { AppendSignal } from './append-signal';
+import { SqliteLedgerStorage } from './sqlite-ledger-storage';
 import { assertValidAppend, assertValidMaxCount, assertValidStreamId } from './append-validation';
 import { PollingSubscription } from './polling-subscription';
 import { SqliteAppender, type AppendOutcome } from './sqlite-appender';
@@ -46,7 +48,7 @@ const NO_LIMIT = -1;
 // Error codes meaning "the file cannot be used right now", not "the request is wrong".
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|READONLY)/;
 
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, EventStoreWithLedgers {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<PollingSubscription>();
   private closed = false;
@@ -56,6 +58,7 @@ export class SqliteEventStore implements EventStore {
   private readonly selectAllAfter: Database.Statement<[GlobalPosition, number], EventRow>;
   private readonly selectStream: Database.Statement<[string, StreamRevision, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
+  private ledgers: SqliteLedgerStorage | null = null;
 
   private constructor(
     private readonly db: Database.Database,
@@ -152,6 +155,12 @@ export class SqliteEventStore implements EventStore {
     );
     this.subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Snapshots and accepted keys, in the same file as the log. */
+  ledgerStorage(): LedgerStorage {
+    this.ledgers ??= new SqliteLedgerStorage(this.db, () => !this.closed);
+    return this.ledgers;
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,10 @@
-// Opens the embedded event store's SQLite file: durability settings and the
-// two tables. Kept apart from the store so the settings that make an
+// Opens the embedded event store's SQLite file: durability settings, the log's
+// two tables and the two the write side keeps beside it (ledger snapshots and
+// accepted idempotency keys). Kept apart from the store so the settings that make an
 // acknowledged append durable are in one place and easy to review.
 import Database from 'better-sqlite3';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface SqliteOpenOptions {
   /** How long a connection waits for another one's write lock before failing (ms). */
@@ -72,6 +73,21 @@ function migrate(db: Database.Database): void {
     CREATE TABLE IF NOT EXISTS streams (
       stream_id TEXT    PRIMARY KEY,
       revision  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    -- The latest snapshot of each organization's ledger (see sqlite-ledger-storage.ts).
+    CREATE TABLE IF NOT EXISTS ledger_snapshots (
+      stream_id      TEXT    PRIMARY KEY,
+      revision       INTEGER NOT NULL,
+      position       INTEGER NOT NULL,
+      schema_version INTEGER NOT NULL,
+      body           TEXT    NOT NULL
+    ) WITHOUT ROWID;
+    -- Every idempotency key an organization accepted, looked up by key.
+    CREATE TABLE IF NOT EXISTS accepted_keys (
+      stream_id       TEXT NOT NULL,
+      idempotency_key TEXT NOT NULL,
+      fingerprint     TEXT NOT NULL,
+      PRIMARY KEY (stream_id, idempotency_key)
     ) WITHOUT ROWID;
     PRAGMA user_version = ${SCHEMA_VERSION};
     COMMIT;
