@@ -2,16 +2,17 @@
 // domain code, then compares with the period close, the read models, and what
 // Stripe was told (meter reports) or billed (invoice items). Every difference
 // is listed; none means the bill stands.
-import type { FeatureSummary, IntervalRecord, OrganizationEvent, UsageEvent } from '../../domain/events';
+import type { FeatureSummary, IntervalRecord, OrganizationEvent } from '../../domain/events';
 import { toMajorString } from '../../domain/money';
-import { aggregationOf, evolve, initialOrganizationState, organizationNotFound, type ActiveOrganization, type OrganizationState } from '../../domain/organization';
+import { evolve, initialOrganizationState, organizationNotFound, type ActiveOrganization, type OrganizationState } from '../../domain/organization';
 import { billingPeriodForKey } from '../../domain/period-key';
-import { foldDailyUsage } from '../../domain/daily-usage';
+import { DailyUsageIndex } from '../../domain/daily-usage';
 import { periodsPricedWith, statementForPeriod, toFeatureSummary, type FeatureLine } from '../../domain/period-statement';
 import { organizationHistory } from '../event-log/organization-history';
 import type { Clock } from '../ports/clock';
 import type { EventStore } from '../ports/event-store';
 import type { UsageReadModels } from '../ports/usage-read-models';
+import { AuditGate, type AuditGateOptions } from './audit-gate';
 import { awaitFreshness, DEFAULT_FRESHNESS_WAIT, type Freshness, type FreshnessWait } from '../usage/read-model-freshness';
 import { toIntervalRecord } from '../../domain/periods';
 
@@ -61,8 +62,10 @@ export interface AuditOptions {
 
 interface LogFacts {
   state: ActiveOrganization;
-  usage: UsageEvent[];
-  duplicateKeys: Map<string, number>;
+  /** Daily usage of the audited period and the ones before it, folded as the events stream by. */
+  usage: DailyUsageIndex;
+  /** Duplicates ignored of keys counted in the audited period, per feature. */
+  duplicatesIgnored: Map<string, number>;
   duplicatesInLog: Map<string, number>;
   closed: FeatureSummary[] | null;
   closedAt: string | null;
@@ -71,13 +74,19 @@ interface LogFacts {
   lastPosition: bigint;
 }
 
+/**
+ * Streams the organization's log once, page by page, keeping only what the
+ * audit compares: daily usage (bounded by days, not events) and the keys
+ * counted in the audited period, so its memory follows the period, not the
+ * organization's history.
+ */
 async function readFacts(store: EventStore, organizationId: string, periodKey: string): Promise<{ facts: LogFacts; period: IntervalRecord }> {
   let state: OrganizationState = initialOrganizationState();
   let period: IntervalRecord | null = null;
   let closedState: ActiveOrganization | null = null;
   const facts: Omit<LogFacts, 'state'> = {
-    usage: [],
-    duplicateKeys: new Map(),
+    usage: new DailyUsageIndex(),
+    duplicatesIgnored: new Map(),
     duplicatesInLog: new Map(),
     closed: null,
     closedAt: null,
@@ -85,7 +94,8 @@ async function readFacts(store: EventStore, organizationId: string, periodKey: s
     invoices: new Map(),
     lastPosition: 0n,
   };
-  const seenKeys = new Set<string>();
+  // Keys of the usage counted in the audited period: the write side accepts a key once, across all periods.
+  const periodKeys = new Set<string>();
   const apply = (event: OrganizationEvent) => {
     state = evolve(state, event);
     if (!period && state.status === 'active') period = toIntervalRecord(billingPeriodForKey(periodKey, state.settings));
@@ -98,17 +108,20 @@ async function readFacts(store: EventStore, organizationId: string, periodKey: s
     const p: IntervalRecord = period;
     switch (event.type) {
       case 'UsageRecorded':
-      case 'UsageCorrected':
+      case 'UsageCorrected': {
+        const inPeriod = event.data.billingPeriod.start === p.start;
         // The log should never hold a key twice; if it does, count it once and say so.
-        if (seenKeys.has(event.data.idempotencyKey)) {
-          if (event.data.billingPeriod.start === p.start) countIn(facts.duplicatesInLog, event.data.feature);
+        if (inPeriod && periodKeys.has(event.data.idempotencyKey)) {
+          countIn(facts.duplicatesInLog, event.data.feature);
           break;
         }
-        seenKeys.add(event.data.idempotencyKey);
-        if (Date.parse(event.data.billingPeriod.start) <= Date.parse(p.start)) facts.usage.push(event);
+        if (inPeriod) periodKeys.add(event.data.idempotencyKey);
+        if (Date.parse(event.data.billingPeriod.start) <= Date.parse(p.start)) facts.usage.apply(event, state);
         break;
+      }
       case 'UsageDuplicateIgnored':
-        facts.duplicateKeys.set(event.data.idempotencyKey, (facts.duplicateKeys.get(event.data.idempotencyKey) ?? 0) + 1);
+        // A duplicate comes after the usage it repeats, so its key is known by then.
+        if (periodKeys.has(event.data.idempotencyKey)) countIn(facts.duplicatesIgnored, event.data.feature);
         break;
       case 'UsageReportedToStripe':
         if (event.data.billingPeriod.start === p.start) {
@@ -151,14 +164,7 @@ export async function auditPeriod(
   const { facts, period } = await readFacts(store, organizationId, periodKey);
   // A projector a few events behind is not a wrong bill: compare once the read models include everything the audit read.
   const freshness = await awaitFreshness(readModels, options.clock, facts.lastPosition, options.wait ?? DEFAULT_FRESHNESS_WAIT);
-  const aggregation = (feature: string) => aggregationOf(facts.state, feature);
-  const lines = statementForPeriod(facts.state, period, foldDailyUsage(facts.usage, aggregation, facts.state.settings.timeZone));
-  const keysByFeature = new Map<string, number>();
-  for (const event of facts.usage) {
-    if (event.data.billingPeriod.start !== period.start) continue;
-    const duplicates = facts.duplicateKeys.get(event.data.idempotencyKey) ?? 0;
-    keysByFeature.set(event.data.feature, (keysByFeature.get(event.data.feature) ?? 0) + duplicates);
-  }
+  const lines = statementForPeriod(facts.state, period, facts.usage.all());
   const differences: AuditDifference[] = [];
   const modelLines = new Map<string, FeatureLine>(
     statementForPeriod(facts.state, period, await readModels.dailyUsage(organizationId, periodsPricedWith(facts.state, period).map((p) => p.start))).map((line) => [line.feature, line]),
@@ -168,7 +174,7 @@ export async function auditPeriod(
     const audited: AuditedFeature = {
       feature: line.feature,
       eventsCounted: line.events,
-      duplicatesIgnored: (keysByFeature.get(line.feature) ?? 0) + (facts.duplicatesInLog.get(line.feature) ?? 0),
+      duplicatesIgnored: (facts.duplicatesIgnored.get(line.feature) ?? 0) + (facts.duplicatesInLog.get(line.feature) ?? 0),
       corrections: line.corrections,
       quantity: line.totalQuantity,
       includedQuantity: line.includedQuantity,
@@ -224,13 +230,18 @@ export async function auditPeriod(
 
 /** The audit as a service: what the HTTP API calls with the process's store, read models and clock. */
 export class PeriodAudits {
+  private readonly gate: AuditGate;
+
   constructor(
     private readonly store: EventStore,
     private readonly readModels: UsageReadModels,
-    private readonly options: AuditOptions,
-  ) {}
+    private readonly options: AuditOptions & { readonly gate?: AuditGateOptions },
+  ) {
+    this.gate = new AuditGate(options.gate);
+  }
 
+  /** One audit, when its turn comes; TooManyAuditsError when too many already wait. */
   audit(organizationId: string, periodKey: string): Promise<PeriodAudit> {
-    return auditPeriod(this.store, this.readModels, organizationId, periodKey, this.options);
+    return this.gate.run(() => auditPeriod(this.store, this.readModels, organizationId, periodKey, this.options));
   }
 }

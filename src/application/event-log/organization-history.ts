@@ -11,8 +11,8 @@ export interface HistoryEntry {
   readonly event: OrganizationEvent;
 }
 
-// Small pages: audits and exports fold each event as it comes and need no more at hand.
-const PAGE = 100;
+// Audits and exports fold each event as it comes; a page is a few milliseconds of reading between turns of the event loop.
+const PAGE = 1_000;
 
 export async function* organizationHistory(store: EventStore, organizationId: string): AsyncGenerator<HistoryEntry> {
   let any = false;

@@ -3,6 +3,7 @@
 // or MongoDB as 503 with Retry-After. Only a genuine bug becomes a 500, and its
 // details go to the log, never to the client.
 import type { NextFunction, Request, Response } from 'express';
+import { TooManyAuditsError } from '../../application/audit/audit-gate';
 import { BillingWorkflowsUnavailableError } from '../../application/ports/billing-workflows';
 import { EventStoreUnavailableError } from '../../application/ports/event-store';
 import { ReadModelsUnavailableError } from '../../application/ports/usage-read-models';
@@ -38,6 +39,9 @@ export function toHttpProblem(error: unknown): HttpProblem | null {
     if (error.code === 'not_found' && error.field === 'organizationId') return organizationNotFound();
     const errors = error.field === undefined ? [] : [{ path: error.field, message: error.message }];
     return new HttpProblem(DOMAIN_KINDS[error.code], error.message, { errors });
+  }
+  if (error instanceof TooManyAuditsError) {
+    return new HttpProblem('rate-limited', error.message, { retryAfterSeconds: error.retryAfterSeconds });
   }
   if (error instanceof BillingWorkflowsUnavailableError) {
     return new HttpProblem('service-unavailable', error.message, { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS });
