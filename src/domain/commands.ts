@@ -106,6 +106,37 @@ export type RecordInvoiceItem = {
   readonly data: Omit<InvoiceItemCreated['data'], 'createdAt'>;
 };
 
+/** Holds quantity against the feature's quota window until the work is done (commit), abandoned (release) or the hold expires. */
+export type ReserveUsage = {
+  readonly type: 'ReserveUsage';
+  readonly data: {
+    readonly organizationId: string;
+    /** Assigned before deciding; a repeat of `idempotencyKey` answers the reservation it made instead. */
+    readonly reservationId: string;
+    readonly feature: string;
+    readonly quantity: number;
+    readonly expiresInSeconds: number;
+    readonly idempotencyKey?: string;
+  };
+};
+
+/** Records the work's actual usage (smaller or larger than reserved) and lets the reservation go. */
+export type CommitReservation = {
+  readonly type: 'CommitReservation';
+  readonly data: {
+    readonly organizationId: string;
+    readonly reservationId: string;
+    readonly quantity: number;
+    readonly userId?: string;
+    readonly metadata?: Readonly<Record<string, unknown>>;
+  };
+};
+
+export type ReleaseReservation = {
+  readonly type: 'ReleaseReservation';
+  readonly data: { readonly organizationId: string; readonly reservationId: string };
+};
+
 export type OrganizationCommand =
   | ConfigureOrganization
   | DefineCustomFeature
@@ -117,4 +148,7 @@ export type OrganizationCommand =
   | CloseBillingPeriod
   | RecordStripeReport
   | RecordStripeFailure
-  | RecordInvoiceItem;
+  | RecordInvoiceItem
+  | ReserveUsage
+  | CommitReservation
+  | ReleaseReservation;

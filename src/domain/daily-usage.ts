@@ -7,8 +7,8 @@
 import type { Aggregation } from './catalogue';
 import { isUsageEvent, type IntervalRecord, type OrganizationEvent, type UsageEvent } from './events';
 import { aggregationOf, type OrganizationState } from './organization';
-import { localDayAt } from './periods';
-import { applyReading, EMPTY_WINDOW_TOTAL, readingOf, type WindowTotal } from './usage-aggregation';
+import { localDayAt, localDayInterval } from './periods';
+import { applyReading, EMPTY_WINDOW_TOTAL, mergeTotals, readingOf, type WindowTotal } from './usage-aggregation';
 
 /** One local day's usage of a feature, as recorded in one billing period. */
 export interface DailyUsage {
@@ -83,6 +83,18 @@ export class DailyUsageIndex {
     this.days.set(key, { ...current, total });
     const magnitudeKey = `${feature}|${billingPeriod.start}`;
     this.magnitudes.set(magnitudeKey, this.magnitude(feature, billingPeriod.start) - Math.abs(current.total.quantity) + Math.abs(total.quantity));
+  }
+
+  /** A feature's usage on the days that begin in [fromMs, toMs) (a quota window), any billing period, merged in order. */
+  totalIn(feature: string, aggregation: Aggregation, fromMs: number, toMs: number, timeZone: string): WindowTotal {
+    return (this.parent ? [...this.entries().values()] : [...this.days.values()])
+      .filter((usage) => {
+        if (usage.feature !== feature) return false;
+        const dayStart = localDayInterval(usage.day, timeZone).start.getTime();
+        return fromMs <= dayStart && dayStart < toMs;
+      })
+      .sort((a, b) => a.billingPeriod.start.localeCompare(b.billingPeriod.start) || a.day.localeCompare(b.day))
+      .reduce((total, usage) => mergeTotals(aggregation, total, usage.total), EMPTY_WINDOW_TOTAL);
   }
 
   /** A day's quantity of a feature in a billing period (0 when nothing was recorded). */

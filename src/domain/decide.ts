@@ -15,14 +15,16 @@ import type {
   TrackUsage,
 } from './commands';
 import { DomainError, validationError } from './domain-error';
-import type { OrganizationEvent, UsageCorrected, UsageEvent, UsageRecorded } from './events';
+import type { OrganizationEvent, UsageCorrected } from './events';
 import { DEFAULT_ORGANIZATION_SETTINGS, validateOrganizationSettings, type OrganizationSettings } from './organization-settings';
 import { requireActive, type ActiveOrganization, type OrganizationState } from './organization';
 import { perUnitPricing } from './pricing';
 import { validateQuota, type Quota } from './quota';
 import { describeFingerprint, fingerprintOf, sameUsage, type UsageFingerprint, type UsageKeyLookup } from './usage-identity';
+import { commitReservation, releaseReservation, reserveUsage } from './decide-reservations';
+import { HardQuotaGuard, QuotaExceededError, type QuotaRefusal, type RecordedWindows } from './quota-enforcement';
 import { PeriodQuantityGuard, type RecordedQuantities } from './usage-bounds';
-import { placeCorrection, placeUsage } from './usage-placement';
+import { placeCorrection, usageEventFor } from './usage-placement';
 import { MAX_BULK_ITEMS, parseInstant, requireFeature, requireNotFuture, validateIdempotencyKey, validateQuantity, validateUsageItem } from './usage-validation';
 
 export interface DecisionContext {
@@ -31,8 +33,8 @@ export interface DecisionContext {
   readonly knownUsage: UsageKeyLookup;
   /** The organization's usage per local day and period, for aggregation and close. */
   readonly dailyUsage: () => readonly DailyUsage[];
-  /** Quantities already recorded, for the bound on what Tally adds up exactly. */
-  readonly recorded: RecordedQuantities;
+  /** Quantities already recorded: for the bound on what Tally adds up exactly, and for hard quotas. */
+  readonly recorded: RecordedQuantities & RecordedWindows;
 }
 
 export function decide(command: OrganizationCommand, state: OrganizationState, context: DecisionContext): OrganizationEvent[] {
@@ -60,6 +62,12 @@ export function decide(command: OrganizationCommand, state: OrganizationState, c
       return recordStripeFailure(command, context.now);
     case 'RecordInvoiceItem':
       return recordInvoiceItem(command, requireActive(state, command.data.organizationId), context.now);
+    case 'ReserveUsage':
+      return reserveUsage(command, requireActive(state, command.data.organizationId), context);
+    case 'CommitReservation':
+      return commitReservation(command, requireActive(state, command.data.organizationId), context);
+    case 'ReleaseReservation':
+      return releaseReservation(command, requireActive(state, command.data.organizationId), context.now);
     default: {
       const unhandled: never = command;
       throw new Error(`unhandled command ${JSON.stringify(unhandled)}`);
@@ -153,6 +161,8 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
   const now = context.now;
   const acceptedHere = new Map<string, UsageFingerprint>();
   const bound = new PeriodQuantityGuard(context.recorded, state.settings.timeZone);
+  const quotas = new HardQuotaGuard(state, context.recorded, now);
+  const refusals: QuotaRefusal[] = [];
   const events: OrganizationEvent[] = [];
   items.forEach((item, index) => {
     const prefix = command.data.bulk ? `items[${index}].` : '';
@@ -170,26 +180,16 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
         `${prefix}idempotencyKey`,
       );
     }
-    const destination = placeUsage(state, feature, happenedAt, now);
-    const common = {
-      organizationId,
-      feature: feature.key,
-      quantity: item.quantity,
-      idempotencyKey: item.idempotencyKey,
-      timestamp: happenedAt.toISOString(),
-      recordedAt: now.toISOString(),
-      ...destination.placement,
-      ...(item.userId !== undefined && { userId: item.userId }),
-      ...(item.metadata !== undefined && { metadata: item.metadata }),
-    };
-    const usage: UsageEvent =
-      destination.kind === 'on_time'
-        ? ({ type: 'UsageRecorded', data: common } satisfies UsageRecorded)
-        : ({ type: 'UsageCorrected', data: { ...common, reason: 'late', originalBillingPeriod: destination.originalBillingPeriod } } satisfies UsageCorrected);
+    const usage = usageEventFor(state, organizationId, feature, item, happenedAt, now);
     if (feature.aggregation === 'sum') bound.admit(usage, `${prefix}quantity`);
+    const window = quotas.windowOf(usage, feature);
+    const refusal = window && quotas.admit(feature, window, item.quantity, `${prefix}quantity`);
+    if (refusal) refusals.push(refusal);
     acceptedHere.set(item.idempotencyKey, fingerprintOf(usage));
     events.push(usage);
   });
+  // A bulk is accepted whole or not at all: every refusing item is named.
+  if (refusals.length > 0) throw new QuotaExceededError(refusals);
   return events;
 }
 

@@ -27,6 +27,14 @@ export function eventTime(event: OrganizationEvent): string {
       return event.data.createdAt;
     case 'BillingPeriodClosed':
       return event.data.closedAt;
+    case 'UsageReserved':
+      return event.data.reservedAt;
+    case 'ReservationCommitted':
+      return event.data.committedAt;
+    case 'ReservationReleased':
+      return event.data.releasedAt;
+    case 'ReservationExpired':
+      return event.data.noticedAt;
     default: {
       const unhandled: never = event;
       return unhandled;

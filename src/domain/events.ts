@@ -187,6 +187,52 @@ export type BillingPeriodClosed = {
   };
 };
 
+/**
+ * Quantity held against a feature's quota window for work whose size is known
+ * only afterwards. It counts against a hard quota until committed, released or
+ * expired (expiry is decided from the clock by the next decision, and then
+ * logged as ReservationExpired).
+ */
+export type UsageReserved = {
+  readonly type: 'UsageReserved';
+  readonly data: {
+    readonly organizationId: string;
+    readonly reservationId: string;
+    readonly feature: string;
+    readonly quantity: number;
+    /** The quota window the reservation holds quantity in. */
+    readonly window: IntervalRecord;
+    readonly idempotencyKey: string | null;
+    readonly reservedAt: string;
+    readonly expiresAt: string;
+  };
+};
+
+/** The reservation's work is done: its usage was recorded (a UsageRecorded in the same append) and the rest let go. */
+export type ReservationCommitted = {
+  readonly type: 'ReservationCommitted';
+  readonly data: {
+    readonly organizationId: string;
+    readonly reservationId: string;
+    readonly feature: string;
+    readonly reservedQuantity: number;
+    readonly committedQuantity: number;
+    /** The idempotency key of the usage recorded for it. */
+    readonly usageKey: string;
+    readonly committedAt: string;
+  };
+};
+
+export type ReservationReleased = {
+  readonly type: 'ReservationReleased';
+  readonly data: { readonly organizationId: string; readonly reservationId: string; readonly feature: string; readonly quantity: number; readonly releasedAt: string };
+};
+
+export type ReservationExpired = {
+  readonly type: 'ReservationExpired';
+  readonly data: { readonly organizationId: string; readonly reservationId: string; readonly feature: string; readonly quantity: number; readonly expiresAt: string; readonly noticedAt: string };
+};
+
 export type OrganizationEvent =
   | OrganizationConfigured
   | CustomFeatureDefined
@@ -199,7 +245,11 @@ export type OrganizationEvent =
   | UsageReportedToStripe
   | StripeReportFailed
   | InvoiceItemCreated
-  | BillingPeriodClosed;
+  | BillingPeriodClosed
+  | UsageReserved
+  | ReservationCommitted
+  | ReservationReleased
+  | ReservationExpired;
 
 export type OrganizationEventType = OrganizationEvent['type'];
 
@@ -221,6 +271,10 @@ export const ORGANIZATION_EVENT_TYPES: readonly OrganizationEventType[] = [
   'StripeReportFailed',
   'InvoiceItemCreated',
   'BillingPeriodClosed',
+  'UsageReserved',
+  'ReservationCommitted',
+  'ReservationReleased',
+  'ReservationExpired',
 ];
 
 export function isOrganizationEventType(type: string): type is OrganizationEventType {

@@ -15,7 +15,10 @@ import type { UsageFingerprint } from './usage-identity';
 import { UsageKeyIndex } from './usage-key-index';
 import { openPeriodAt } from './billing-calendar';
 import { DailyUsageIndex, type DailyUsage } from './daily-usage';
-import { previousBillingPeriod } from './periods';
+import { reservationUsageKey } from './decide-reservations';
+import { previousBillingPeriod, type Interval } from './periods';
+import type { FeatureDefinition } from './catalogue';
+import type { WindowTotal } from './usage-aggregation';
 
 /** One command's outcome in a batch: its events, or why it was refused. */
 export type Decision = { readonly events: readonly OrganizationEvent[] } | { readonly error: unknown };
@@ -24,10 +27,12 @@ export type Decision = { readonly events: readonly OrganizationEvent[] } | { rea
 export interface LedgerView {
   readonly state: OrganizationState;
   dailyUsage(): DailyUsage[];
+  /** A feature's recorded usage in a window (days beginning in it, any billing period). */
+  usageIn(feature: FeatureDefinition, window: Interval): WindowTotal;
 }
 
 /** The shape of a snapshot's body; a snapshot of another version is not read (the log is folded instead). */
-export const LEDGER_SNAPSHOT_VERSION = 1;
+export const LEDGER_SNAPSHOT_VERSION = 2;
 
 export interface LedgerSnapshot {
   readonly state: OrganizationState;
@@ -87,7 +92,14 @@ export class OrganizationLedger implements LedgerView {
     if (!this.keysInArchive) return [];
     const wanted = new Set<string>();
     for (const command of commands) {
-      const keys = command.type === 'TrackUsage' ? (Array.isArray(command.data.items) ? command.data.items.map((item) => item.idempotencyKey) : []) : command.type === 'CorrectUsage' ? [command.data.idempotencyKey] : [];
+      const keys =
+        command.type === 'TrackUsage'
+          ? Array.isArray(command.data.items) ? command.data.items.map((item) => item.idempotencyKey) : []
+          : command.type === 'CorrectUsage'
+            ? [command.data.idempotencyKey]
+            : command.type === 'CommitReservation'
+              ? [reservationUsageKey(command.data.reservationId)]
+              : [];
       for (const key of keys) if (typeof key === 'string' && this.keys.lookup(key) === undefined) wanted.add(key);
     }
     return [...wanted];
@@ -136,6 +148,11 @@ export class OrganizationLedger implements LedgerView {
 
   dailyUsage(): DailyUsage[] {
     return this.days.all();
+  }
+
+  usageIn(feature: FeatureDefinition, window: Interval): WindowTotal {
+    const timeZone = this.current.status === 'active' ? this.current.settings.timeZone : 'UTC';
+    return this.days.totalIn(feature.key, feature.aggregation, window.start.getTime(), window.end.getTime(), timeZone);
   }
 
   knownUsage(idempotencyKey: string): UsageFingerprint | undefined {

@@ -5,7 +5,9 @@ import { builtInFeature, customFeature, type Aggregation, type FeatureDefinition
 import { DomainError } from './domain-error';
 import type { IntervalRecord, OrganizationEvent } from './events';
 import type { OrganizationSettings } from './organization-settings';
+import { eventTime } from './event-time';
 import { defaultQuota, type Quota } from './quota';
+import { evolveReservations, type Reservations } from './reservations';
 
 export type OrganizationState =
   | { readonly status: 'unknown' }
@@ -23,6 +25,8 @@ export type OrganizationState =
       readonly stripeReports: Readonly<Record<string, StripeReportState>>;
       /** Idempotency keys of the invoice items created. */
       readonly invoiceItems: readonly string[];
+      /** Open reservations, and those ended within the last day. */
+      readonly reservations: Reservations;
     };
 
 export interface StripeReportState {
@@ -64,6 +68,7 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
         hasUsage: false,
         stripeReports: {},
         invoiceItems: [],
+        reservations: {},
       };
     }
     return { ...state, settings };
@@ -98,6 +103,11 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
     }
     case 'InvoiceItemCreated':
       return { ...state, invoiceItems: [...state.invoiceItems, event.data.idempotencyKey] };
+    case 'UsageReserved':
+    case 'ReservationCommitted':
+    case 'ReservationReleased':
+    case 'ReservationExpired':
+      return { ...state, reservations: evolveReservations(state.reservations ?? {}, event, eventTime(event)) };
     case 'UsageDuplicateIgnored':
     case 'UsageAggregated':
     case 'StripeReportFailed':

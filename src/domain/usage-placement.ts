@@ -3,7 +3,8 @@
 // counts there; otherwise it becomes a correction in the open period, keeping
 // its original timestamp.
 import type { FeatureDefinition } from './catalogue';
-import type { IntervalRecord, UsagePlacement } from './events';
+import type { UsageItem } from './commands';
+import type { IntervalRecord, UsageCorrected, UsageEvent, UsagePlacement, UsageRecorded } from './events';
 import { acceptsUsage, openPeriodAt } from './billing-calendar';
 import { effectiveQuota, type ActiveOrganization } from './organization';
 import { billingPeriodAt, containsInstant, quotaWindowAt, toIntervalRecord, type Interval } from './periods';
@@ -42,4 +43,30 @@ export function placeUsage(
 /** Operator corrections always count in the open period. */
 export function placeCorrection(state: ActiveOrganization, feature: FeatureDefinition, now: Date): UsagePlacement {
   return placementIn(state, feature, openPeriodAt(state, now), now);
+}
+
+/** The event recording one usage item: on time in its period, or late as a correction in the open one. */
+export function usageEventFor(
+  state: ActiveOrganization,
+  organizationId: string,
+  feature: FeatureDefinition,
+  item: Pick<UsageItem, 'quantity' | 'idempotencyKey' | 'userId' | 'metadata'>,
+  happenedAt: Date,
+  now: Date,
+): UsageEvent {
+  const destination = placeUsage(state, feature, happenedAt, now);
+  const common = {
+    organizationId,
+    feature: feature.key,
+    quantity: item.quantity,
+    idempotencyKey: item.idempotencyKey,
+    timestamp: happenedAt.toISOString(),
+    recordedAt: now.toISOString(),
+    ...destination.placement,
+    ...(item.userId !== undefined && { userId: item.userId }),
+    ...(item.metadata !== undefined && { metadata: item.metadata }),
+  };
+  return destination.kind === 'on_time'
+    ? ({ type: 'UsageRecorded', data: common } satisfies UsageRecorded)
+    : ({ type: 'UsageCorrected', data: { ...common, reason: 'late', originalBillingPeriod: destination.originalBillingPeriod } } satisfies UsageCorrected);
 }

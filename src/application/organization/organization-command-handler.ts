@@ -62,8 +62,14 @@ interface PendingCommand {
 /** A read of the ledger, queued with the commands so it never sees a batch half applied. */
 interface PendingRead {
   readonly kind: 'read';
-  readonly resolve: (ledger: LedgerView) => void;
+  readonly resolve: (read: LedgerRead) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** A ledger caught up with the stream, and the position of the last event it folded. */
+export interface LedgerRead {
+  readonly ledger: LedgerView;
+  readonly position: GlobalPosition | null;
 }
 
 type Pending = PendingCommand | PendingRead;
@@ -100,7 +106,16 @@ export class OrganizationCommandHandler {
    * exact (the billing activities' state, a closed period recomputed from the
    * log). Queued behind the commands already asked for, so it includes them.
    */
-  ledger(organizationId: string): Promise<LedgerView> {
+  async ledger(organizationId: string): Promise<LedgerView> {
+    return (await this.read(organizationId)).ledger;
+  }
+
+  /**
+   * The ledger caught up with the stream (including what other instances
+   * appended) and the position it reflects: an answer from it includes every
+   * write acknowledged before it was asked, on any instance.
+   */
+  read(organizationId: string): Promise<LedgerRead> {
     return new Promise((resolve, reject) => this.enqueue(organizationId, { kind: 'read', resolve, reject }));
   }
 
@@ -133,8 +148,8 @@ export class OrganizationCommandHandler {
 
   private async runReads(organizationId: string, reads: readonly PendingRead[]): Promise<void> {
     try {
-      const { ledger } = await this.load(organizationId, true);
-      reads.forEach((read) => read.resolve(ledger));
+      const { ledger, lastPosition } = await this.load(organizationId, true);
+      reads.forEach((read) => read.resolve({ ledger, position: lastPosition }));
     } catch (error) {
       reads.forEach((read) => read.reject(error));
     }

@@ -8,6 +8,7 @@ import { BillingWorkflowsUnavailableError } from '../../application/ports/billin
 import { EventStoreUnavailableError } from '../../application/ports/event-store';
 import { ReadModelsUnavailableError } from '../../application/ports/usage-read-models';
 import { DomainError } from '../../domain/domain-error';
+import { QuotaExceededError } from '../../domain/quota-enforcement';
 import type { Logger } from '../logging/logger';
 import { HttpProblem, organizationNotFound, sendProblem, type ProblemKind } from './problem-details';
 
@@ -19,6 +20,7 @@ const DOMAIN_KINDS: Record<DomainError['code'], ProblemKind> = {
   not_found: 'not-found',
   conflict: 'conflict',
   illegal_state: 'conflict',
+  quota_exceeded: 'quota-exceeded',
 };
 
 // body-parser (and the router) report client mistakes as http-errors with a `type`.
@@ -35,6 +37,14 @@ const BODY_ERROR_KINDS: Record<string, ProblemKind> = {
 
 export function toHttpProblem(error: unknown): HttpProblem | null {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof QuotaExceededError) {
+    // The first refusal's figures at the top level (a single event); every refusing item in errors[] (a bulk).
+    const { feature, included, used, reserved, remaining, windowStart, windowEnd } = error.refusals[0];
+    return new HttpProblem('quota-exceeded', error.message, {
+      errors: error.refusals.map((refusal) => ({ path: refusal.field, message: `${refusal.feature}: ${refusal.remaining} of ${refusal.included} left in this window, ${refusal.requested} asked` })),
+      extensions: { feature, included, used, reserved, remaining, windowStart, windowEnd },
+    });
+  }
   if (error instanceof DomainError) {
     if (error.code === 'not_found' && error.field === 'organizationId') return organizationNotFound();
     const errors = error.field === undefined ? [] : [{ path: error.field, message: error.message }];

@@ -13,6 +13,7 @@ export const PROBLEM_KINDS = {
   'malformed-json': { status: 400, title: 'Malformed JSON' },
   unauthorized: { status: 401, title: 'Unauthorized' },
   forbidden: { status: 403, title: 'Forbidden' },
+  'quota-exceeded': { status: 403, title: 'Quota exceeded' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'organization-not-found': { status: 404, title: 'Organization not found' },
