@@ -36,10 +36,12 @@ fi
 mkdir -p "$demo"
 [ -f "$demo/admin.key" ] || node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))" >"$demo/admin.key"
 
-# The stack's addresses, then Tally's own settings for the demo.
+# The stack's addresses (in its folder, TALLY_STACK_DIR as scripts/stack.sh reads it), then Tally's own settings for the demo.
+stack_dir="${TALLY_STACK_DIR:-.data}"
+case "$stack_dir" in /*) ;; *) stack_dir="$root/$stack_dir" ;; esac
 set -a
 # shellcheck source=/dev/null
-source "$root/.data/stack.env"
+source "$stack_dir/stack.env"
 TALLY_EVENT_STORE_PATH="$demo/events.sqlite"
 MONGODB_DATABASE=tally_demo
 TALLY_ADMIN_KEY="$(cat "$demo/admin.key")"
