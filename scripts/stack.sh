@@ -129,15 +129,16 @@ address() {
 pid_of() { [ -f "$pids/$1.pid" ] && cat "$pids/$1.pid"; }
 
 # A pid file can outlive its process and the pid can be reused, so a pid only
-# counts as ours while the process still runs the binary we started.
+# counts as ours while the process still runs the binary we started (compared
+# by real path: the kernel names the binary without the symlinks we reached it by).
 ours_alive() {
   local pid exe
   pid="$(pid_of "$1")" || return 1
   exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
   case "$1" in
-    temporal) [ "$exe" = "$venv/bin/temporal" ] ;;
-    ferretdb) [ "$exe" = "$bin/ferretdb" ] ;;
-    stripe-mock) [ "$exe" = "$bin/stripe-mock" ] ;;
+    temporal) [ "$exe" = "$(readlink -f "$venv/bin/temporal")" ] ;;
+    ferretdb) [ "$exe" = "$(readlink -f "$bin/ferretdb")" ] ;;
+    stripe-mock) [ "$exe" = "$(readlink -f "$bin/stripe-mock")" ] ;;
   esac
 }
 
