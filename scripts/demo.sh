@@ -51,6 +51,16 @@ STRIPE_API_KEY=sk_test_123
 LOG_LEVEL=warn
 set +a
 
+# The operator commands (`npx tally audit …`) run in the project read these from .data/tally.env,
+# so they find the demo's event log and read models as printed, without exporting anything.
+{
+  echo "# Written by make demo: where the demo's Tally keeps its data. tally commands run in this folder read it; the environment wins."
+  for name in EVENTSTORE_CONNECTION_STRING TALLY_EVENT_STORE_PATH MONGODB_URL MONGODB_DATABASE TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE \
+    STRIPE_API_KEY STRIPE_API_HOST STRIPE_API_PORT STRIPE_API_PROTOCOL; do
+    [ -z "${!name:-}" ] || printf '%s="%s"\n' "$name" "${!name}"
+  done
+} >"$root/.data/tally.env"
+
 for name in "${processes[@]}"; do
   # A build without a command (the worker, while it is being built) runs without it.
   if ! node "$root/dist/cli/main.js" "$name" --help >/dev/null 2>&1; then

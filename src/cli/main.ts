@@ -5,6 +5,7 @@ import { BILLING_JOBS } from '../application/ports/billing-workflows';
 import { ConfigurationError } from '../infrastructure/config/environment';
 import { exitCodes } from './exit-codes';
 import { instantValue, positiveIntegerValue } from './option-values';
+import { readSettingsFileForOperatorCommands } from './settings-file';
 import { reportUsageErrorsOnOneLine } from './usage-errors';
 
 /** Errors are one clear line on stderr and exit status 2 (78 for configuration); 1 means an audit found differences. */
@@ -104,5 +105,6 @@ program
   .requiredOption('--org <organizationId>', 'the organization')
   .action((options: { org: string }) => load('jobs').then((m) => m.runBillingStatus(options)));
 
+readSettingsFileForOperatorCommands(program);
 reportUsageErrorsOnOneLine(program);
 program.parseAsync(process.argv).catch(fail);
