@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 Tally is running.
 
   API            ${url}   (OpenAPI: ${url}/openapi.json, metrics: ${url}/metrics)
-  Temporal UI    http://127.0.0.1:8233
+  Temporal UI    http://127.0.0.1:${process.env.TALLY_TEMPORAL_UI_PORT ?? '8233'}
   admin key      ${adminKey}
   demo org       ${ORG}
   demo org key   ${orgKey}
