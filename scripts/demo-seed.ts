@@ -3,12 +3,14 @@
 // carries fixed idempotency keys, so a second run is answered as duplicates.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DateTime } from 'luxon';
 import { UsageMeteringClient } from '../src/sdk';
 
 const url = process.env.TALLY_URL ?? 'http://127.0.0.1:3000';
 const directory = process.env.TALLY_DEMO_DIR ?? '.data/demo';
 const adminKey = readFileSync(join(directory, 'admin.key'), 'utf8').trim();
 const ORG = 'org_demo';
+const TIME_ZONE = 'Europe/Berlin';
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}${path}`, {
@@ -20,7 +22,7 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
 }
 
 async function main(): Promise<void> {
-  const created = await admin('POST', '/api/organizations', { organizationId: ORG, name: 'Demo Org', currency: 'EUR', timeZone: 'Europe/Berlin' });
+  const created = await admin('POST', '/api/organizations', { organizationId: ORG, name: 'Demo Org', currency: 'EUR', timeZone: TIME_ZONE });
   if (created.status !== 201 && created.status !== 409) throw new Error(`creating ${ORG} failed: ${JSON.stringify(created.json)}`);
   const keyFile = join(directory, 'org.key');
   if (!existsSync(keyFile)) {
@@ -50,11 +52,13 @@ async function main(): Promise<void> {
   const usage = await client.getCurrentUsage({ organizationId: ORG, waitForPosition: tracked.position ?? undefined });
 
   const curl = (args: string) => `curl -s ${args} -H 'Authorization: Bearer ${orgKey}'`;
+  // The period of today's usage, named by its month in the organization's calendar (anchor day 1).
+  const period = DateTime.fromISO(items[items.length - 1].timestamp, { zone: TIME_ZONE }).toFormat('yyyy-MM');
   console.log(`
 Tally is running.
 
   API            ${url}   (OpenAPI: ${url}/openapi.json, metrics: ${url}/metrics)
-  Temporal UI    http://127.0.0.1:8233
+  Temporal UI    http://127.0.0.1:${process.env.TALLY_TEMPORAL_UI_PORT ?? '8233'}
   admin key      ${adminKey}
   demo org       ${ORG}
   demo org key   ${orgKey}
@@ -65,6 +69,9 @@ Try:
   ${curl(`-X POST ${url}/api/usage/track -H 'Content-Type: application/json' -d '{"organizationId":"${ORG}","feature":"OCR_SCAN","quantity":1}'`)}
   ${curl(`"${url}/api/usage/${ORG}?features=OCR_SCAN,SMS_SENT"`)}
   ${curl(`${url}/api/usage/${ORG}/quota/OCR_SCAN`)}
+
+Prove this month's bill from the event log (tally reads the demo's settings from .data/tally.env):
+  npx tally audit --org ${ORG} --period ${period}
 
 Stop with: make demo-down
 `);

@@ -36,10 +36,12 @@ fi
 mkdir -p "$demo"
 [ -f "$demo/admin.key" ] || node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))" >"$demo/admin.key"
 
-# The stack's addresses, then Tally's own settings for the demo.
+# The stack's addresses (in its folder, TALLY_STACK_DIR as scripts/stack.sh reads it), then Tally's own settings for the demo.
+stack_dir="${TALLY_STACK_DIR:-.data}"
+case "$stack_dir" in /*) ;; *) stack_dir="$root/$stack_dir" ;; esac
 set -a
 # shellcheck source=/dev/null
-source "$root/.data/stack.env"
+source "$stack_dir/stack.env"
 TALLY_EVENT_STORE_PATH="$demo/events.sqlite"
 MONGODB_DATABASE=tally_demo
 TALLY_ADMIN_KEY="$(cat "$demo/admin.key")"
@@ -48,6 +50,16 @@ PORT="$port"
 STRIPE_API_KEY=sk_test_123
 LOG_LEVEL=warn
 set +a
+
+# The operator commands (`npx tally audit …`) run in the project read these from .data/tally.env,
+# so they find the demo's event log and read models as printed, without exporting anything.
+{
+  echo "# Written by make demo: where the demo's Tally keeps its data. tally commands run in this folder read it; the environment wins."
+  for name in EVENTSTORE_CONNECTION_STRING TALLY_EVENT_STORE_PATH MONGODB_URL MONGODB_DATABASE TEMPORAL_ADDRESS TEMPORAL_NAMESPACE TEMPORAL_TASK_QUEUE \
+    STRIPE_API_KEY STRIPE_API_HOST STRIPE_API_PORT STRIPE_API_PROTOCOL; do
+    [ -z "${!name:-}" ] || printf '%s="%s"\n' "$name" "${!name}"
+  done
+} >"$root/.data/tally.env"
 
 for name in "${processes[@]}"; do
   # A build without a command (the worker, while it is being built) runs without it.

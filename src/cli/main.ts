@@ -3,12 +3,18 @@
 import { Argument, Command } from 'commander';
 import { BILLING_JOBS } from '../application/ports/billing-workflows';
 import { ConfigurationError } from '../infrastructure/config/environment';
+import { exitCodes } from './exit-codes';
+import { instantValue, positiveIntegerValue } from './option-values';
+import { readSettingsFileForOperatorCommands } from './settings-file';
+import { reportUsageErrorsOnOneLine } from './usage-errors';
 
 /** Errors are one clear line on stderr and exit status 2 (78 for configuration); 1 means an audit found differences. */
 function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`tally: ${message}\n`);
-  process.exit(error instanceof ConfigurationError ? 78 : 2);
+  // A configuration error names each bad variable on a line of its own; joined, it stays one line.
+  const [first, ...details] = message.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  process.stderr.write(`tally: ${[first, details.join('; ')].filter(Boolean).join(' ')}\n`);
+  process.exit(error instanceof ConfigurationError ? exitCodes.configurationError : exitCodes.error);
 }
 
 // Commands load their modules on use: `tally export` should not pay for the MongoDB driver or Temporal.
@@ -28,8 +34,7 @@ function load<K extends keyof typeof commandModules>(name: K): ReturnType<(typeo
 
 const program = new Command()
   .name('tally')
-  .description('Usage-based billing: exact metering, quotas, Stripe reporting and replayable audits')
-  .showHelpAfterError();
+  .description('Usage-based billing: exact metering, quotas, Stripe reporting and replayable audits');
 
 program
   .command('serve')
@@ -47,7 +52,7 @@ program
   .description('rebuild the read models from the beginning of the event log (resumes an interrupted replay)')
   .option('--projection <name>', 'rebuild one projection only', 'usage')
   .option('--restart', 'start over even if an interrupted replay could be resumed')
-  .option('--batch-size <events>', 'events folded into one write to MongoDB (memory grows with it)', (value) => positiveInteger(value, '--batch-size'), 10_000)
+  .option('--batch-size <events>', 'events folded into one write to MongoDB (memory grows with it)', positiveIntegerValue('--batch-size'), 10_000)
   .action((options: { projection: string; restart?: boolean; batchSize: number }) => load('replay').then((m) => m.runReplay(options)));
 
 program
@@ -62,7 +67,7 @@ program
   .command('usage')
   .description("show an organization's usage as it stood at an instant, from the event log")
   .requiredOption('--org <organizationId>', 'the organization')
-  .requiredOption('--as-of <instant>', 'ISO-8601 instant, e.g. 2026-11-15T12:00:00Z')
+  .requiredOption('--as-of <instant>', 'ISO-8601 instant, e.g. 2026-11-15T12:00:00Z', instantValue('--as-of'))
   .option('--json', 'print as JSON')
   .action((options: { org: string; asOf: string; json?: boolean }) => load('usage-as-of').then((m) => m.runUsageAsOf(options)));
 
@@ -70,8 +75,8 @@ program
   .command('export')
   .description("stream an organization's raw events (positions, idempotency keys, duplicate flags)")
   .requiredOption('--org <organizationId>', 'the organization')
-  .option('--from <instant>', 'only events recorded at or after this instant')
-  .option('--to <instant>', 'only events recorded before this instant')
+  .option('--from <instant>', 'only events recorded at or after this instant', instantValue('--from'))
+  .option('--to <instant>', 'only events recorded before this instant', instantValue('--to'))
   .option('--format <format>', 'ndjson or csv', 'ndjson')
   .option('--output <file>', 'write to a file instead of stdout')
   .action((options: { org: string; from?: string; to?: string; format: string; output?: string }) => load('export').then((m) => m.runExport(options)));
@@ -100,10 +105,6 @@ program
   .requiredOption('--org <organizationId>', 'the organization')
   .action((options: { org: string }) => load('jobs').then((m) => m.runBillingStatus(options)));
 
-function positiveInteger(value: string, flag: string): number {
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new Error(`${flag} must be a positive whole number, got "${value}"`);
-  return parsed;
-}
-
+readSettingsFileForOperatorCommands(program);
+reportUsageErrorsOnOneLine(program);
 program.parseAsync(process.argv).catch(fail);

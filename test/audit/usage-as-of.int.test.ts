@@ -47,6 +47,6 @@ describe('tally usage --as-of', () => {
   it('rejects an instant without a zone, in one line', () => {
     const result = tally(['usage', '--org', ORG, '--as-of', '2026-11-13'], env);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe('tally: as-of must be an ISO-8601 instant with a zone, e.g. 2026-11-15T12:00:00Z; got "2026-11-13"');
+    expect(result.stderr.trim()).toBe('tally: --as-of must be an ISO-8601 instant with a zone, e.g. 2026-11-15T12:00:00Z; got "2026-11-13"');
   });
 });

@@ -12,7 +12,8 @@ export interface CliResult {
 export function tally(args: string[], env: Record<string, string>): CliResult {
   const result = spawnSync(join(projectRoot, 'node_modules', '.bin', 'tsx'), [join(projectRoot, 'src', 'cli', 'main.ts'), ...args], {
     cwd: projectRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    // TALLY_ENV_FILE='': a .data/tally.env left by `make demo` must not change what a test runs against.
+    env: { ...process.env, LOG_LEVEL: 'warn', TALLY_ENV_FILE: '', ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });

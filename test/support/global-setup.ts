@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, stackSettings } from './stack-settings';
+import { projectRoot, stackDirectory, stackSettings } from './stack-settings';
 
-export const startedMarker = join(projectRoot, '.data', 'started-by-tests');
+export const startedMarker = join(stackDirectory, 'started-by-tests');
 
 function reachable(address: string): Promise<boolean> {
   const url = new URL(address.includes('://') ? address : `tcp://${address}`);

@@ -1,10 +1,13 @@
 // Where the local stack listens, for tests: environment variables win, then the
-// settings file that `scripts/stack.sh up` writes, then the stack's defaults.
+// stack's TALLY_*_PORT variables, then the settings file that `scripts/stack.sh up`
+// writes, then the stack's defaults.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const projectRoot = join(__dirname, '..', '..');
-export const stackEnvFile = join(projectRoot, '.data', 'stack.env');
+/** The stack's data folder, as scripts/stack.sh finds it: TALLY_STACK_DIR (relative to the project root) or .data. */
+export const stackDirectory = resolve(projectRoot, process.env.TALLY_STACK_DIR || '.data');
+export const stackEnvFile = join(stackDirectory, 'stack.env');
 
 export interface StackSettings {
   readonly temporalAddress: string;
@@ -26,9 +29,24 @@ function readEnvFile(path: string): Record<string, string> {
   return entries;
 }
 
+/**
+ * The ports scripts/stack.sh is told to use: they name the stack this run starts, so they
+ * win over a settings file left by an earlier stack, and over the defaults another clone's
+ * stack may be answering on.
+ */
+function fromStackPorts(): Record<string, string> {
+  const env = process.env;
+  const entries: Record<string, string> = {};
+  if (env.TALLY_TEMPORAL_PORT) entries.TEMPORAL_ADDRESS = `127.0.0.1:${env.TALLY_TEMPORAL_PORT}`;
+  if (env.TALLY_FERRETDB_PORT) entries.MONGODB_URL = `mongodb://127.0.0.1:${env.TALLY_FERRETDB_PORT}`;
+  if (env.TALLY_STRIPE_MOCK_PORT) Object.assign(entries, { STRIPE_API_HOST: '127.0.0.1', STRIPE_API_PORT: env.TALLY_STRIPE_MOCK_PORT, STRIPE_API_PROTOCOL: 'http' });
+  return entries;
+}
+
 export function stackSettings(): StackSettings {
   const file = readEnvFile(stackEnvFile);
-  const value = (key: string, fallback: string): string => process.env[key] ?? file[key] ?? fallback;
+  const ports = fromStackPorts();
+  const value = (key: string, fallback: string): string => process.env[key] ?? ports[key] ?? file[key] ?? fallback;
   return {
     temporalAddress: value('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
     temporalNamespace: value('TEMPORAL_NAMESPACE', 'default'),

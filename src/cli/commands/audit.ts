@@ -7,6 +7,7 @@ import { eventStoreSettings, mongoSettings, readEnvironment } from '../../infras
 import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
 import { connectMongo } from '../../read-side/mongo/mongo-connection';
 import { usageReadModels } from '../../composition/read-side';
+import { exitCodes } from '../exit-codes';
 
 export function formatAudit(audit: PeriodAudit): string {
   const lines = [
@@ -43,7 +44,7 @@ export async function runAudit(options: { org: string; period: string; json?: bo
   try {
     const audit = await auditPeriod(store, usageReadModels(mongo.db), options.org, options.period, { clock: systemClock });
     process.stdout.write(options.json ? `${JSON.stringify(audit, null, 2)}\n` : formatAudit(audit));
-    process.exitCode = audit.agrees ? 0 : 1;
+    process.exitCode = audit.agrees ? exitCodes.ok : exitCodes.differencesFound;
   } finally {
     await mongo.close();
     await store.close();
