@@ -15,7 +15,7 @@ import { isHolding, MAX_RESERVATION_SECONDS, reservationByKey, type ReservationS
 import { PeriodQuantityGuard } from './usage-bounds';
 import { sameUsage } from './usage-identity';
 import { usageEventFor } from './usage-placement';
-import { requireFeature, validateIdempotencyKey, validateQuantity } from './usage-validation';
+import { requireFeature, validateIdempotencyKey, validateQuantity, validateUsageDetails } from './usage-validation';
 
 /** The usage key a reservation's commit is recorded under, so a repeated commit is a duplicate, never counted twice. */
 export const reservationUsageKey = (reservationId: string): string => `reservation:${reservationId}`;
@@ -90,6 +90,7 @@ export function commitReservation(command: CommitReservation, state: ActiveOrgan
   const reservation = requireReservation(state, reservationId);
   const feature = requireFeature(state, reservation.feature, 'feature');
   if (quantity !== 0) validateQuantity(quantity, feature, 'quantity');
+  validateUsageDetails({ userId, metadata }, '');
   const usageKey = reservationUsageKey(reservationId);
   if (reservation.outcome === 'committed') {
     if (reservation.committedQuantity === quantity) return [];

@@ -94,6 +94,12 @@ export function validateUsageItem(state: ActiveOrganization, item: UsageItem, no
   validateIdempotencyKey(item.idempotencyKey, `${prefix}idempotencyKey`);
   const happenedAt = item.timestamp === undefined ? now : parseInstant(item.timestamp, `${prefix}timestamp`);
   requireNotFuture(happenedAt, now, `${prefix}timestamp`, item.timestamp);
+  validateUsageDetails(item, prefix);
+  return { feature, happenedAt };
+}
+
+/** Who used it and what else the client recorded about it, checked the same for tracked and committed usage. */
+export function validateUsageDetails(item: Pick<UsageItem, 'userId' | 'metadata'>, prefix: string): void {
   if (item.userId !== undefined && (typeof item.userId !== 'string' || item.userId.length === 0 || [...item.userId].length > 200)) {
     throw validationError(`${prefix}userId`, `${prefix}userId must be a string of 1 to 200 characters`);
   }
@@ -105,5 +111,4 @@ export function validateUsageItem(state: ActiveOrganization, item: UsageItem, no
       throw validationError(`${prefix}metadata`, `${prefix}metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON`);
     }
   }
-  return { feature, happenedAt };
 }

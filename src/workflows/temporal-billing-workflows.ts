@@ -83,8 +83,10 @@ export class TemporalBillingWorkflows implements BillingWorkflows {
 
   async status(organizationId: string): Promise<BillingWorkflowStatus | null> {
     try {
-      const query = this.call(() => this.client.workflow.getHandle(billingWorkflowId(organizationId)).query(billingStatusQuery), this.options.queryTimeoutMs);
-      return await answerWithin(query, this.options.queryTimeoutMs);
+      const timeoutMs = this.options.queryTimeoutMs;
+      // The call's own deadline a little later than the answer's, so a query that runs out is always told apart the same way.
+      const query = this.call(() => this.client.workflow.getHandle(billingWorkflowId(organizationId)).query(billingStatusQuery), timeoutMs === undefined ? undefined : timeoutMs + 1_000);
+      return await answerWithin(query, timeoutMs);
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return null;
       throw error;

@@ -15,7 +15,14 @@ import { systemClock } from '../../src/application/ports/clock';
 import { composeApi } from '../../src/composition/api';
 import { SqliteEventStore } from '../../src/infrastructure/eventstore/sqlite-event-store';
 import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
-import { REFUSED_CORRECTION_VALUES, REFUSED_USAGE_VALUES, REFUSED_VALUES, type RefusedValue } from '../support/invalid-business-values';
+import {
+  REFUSED_COMMIT_VALUES,
+  REFUSED_CORRECTION_VALUES,
+  REFUSED_RESERVATION_VALUES,
+  REFUSED_USAGE_VALUES,
+  REFUSED_VALUES,
+  type RefusedValue,
+} from '../support/invalid-business-values';
 import { invalidValueFor, resolveSchema, type JsonSchema } from '../support/invalid-values';
 import { stackSettings } from '../support/stack-settings';
 
@@ -49,6 +56,7 @@ let mongo: MongoConnection;
 let directory: string;
 let adminKey: string;
 let keyId: string;
+let reservationId: string;
 let components: Record<string, JsonSchema>;
 let operations: Operation[];
 
@@ -61,6 +69,8 @@ beforeAll(async () => {
   app = composed.app;
   await composed.commands.configureOrganization({ organizationId: ORG, name: 'Fuzz' });
   ({ keyId } = await composed.apiKeys.issue(ORG));
+  // A real reservation, so a commit's refused values reach the rules that refuse them.
+  ({ reservationId } = await composed.commands.reserve({ organizationId: ORG, feature: 'AI_CLASSIFICATION', quantity: 20, expiresInSeconds: 86_400 }));
   const document = (await request(app).get('/openapi.json')).body;
   components = document.components.schemas;
   operations = Object.entries(document.paths as Record<string, Record<string, Record<string, never>>>).flatMap(([path, methods]) =>
@@ -93,7 +103,7 @@ const creating = (method: string, path: string) => method === 'post' && path ===
 
 const PATH_VALUES: Record<string, string> = { orgId: ORG, feature: 'OCR_SCAN', job: 'aggregate-all' };
 const concretePath = (operation: Operation, replaced: Record<string, string> = {}) =>
-  operation.path.replace(/\{(\w+)\}/g, (_, name: string) => replaced[name] ?? (name === 'keyId' ? keyId : PATH_VALUES[name]));
+  operation.path.replace(/\{(\w+)\}/g, (_, name: string) => replaced[name] ?? (name === 'keyId' ? keyId : name === 'reservationId' ? reservationId : PATH_VALUES[name]));
 
 const jsonRequest = (operation: Operation, label: string, body: unknown, expectedStatus: number, expectedPath?: string): BadRequest => ({
   label,
@@ -216,7 +226,15 @@ const encodeSegment = (value: string) => encodeURIComponent(value).replace(/\./g
 function businessMutations(operation: Operation): fc.Arbitrary<BadRequest>[] {
   const example = operation.example;
   if (!operation.bodySchema || !example) return [];
-  const table = operation.path.endsWith('/corrections') ? REFUSED_CORRECTION_VALUES : operation.path.startsWith('/api/usage/track') ? REFUSED_USAGE_VALUES : REFUSED_VALUES;
+  const table = operation.path.endsWith('/corrections')
+    ? REFUSED_CORRECTION_VALUES
+    : operation.path.endsWith('/commit')
+      ? REFUSED_COMMIT_VALUES
+      : operation.path.endsWith('/reservations')
+        ? REFUSED_RESERVATION_VALUES
+        : operation.path.startsWith('/api/usage/track')
+          ? REFUSED_USAGE_VALUES
+          : REFUSED_VALUES;
   const refusable = (properties: Record<string, JsonSchema>) => Object.keys(properties).filter((name) => name in table);
   const mutations = refusable(operation.bodySchema.properties ?? {}).map((name) => {
     const refused: RefusedValue = table[name];

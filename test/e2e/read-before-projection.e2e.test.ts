@@ -20,10 +20,12 @@ describe('reading an organization the projector has not reached', () => {
     };
     const check = await json('/api/usage/org_fresh/quota/OCR_SCAN');
     expect(check).toMatchObject({ status: 200, body: { used: 0, remaining: 50, hasQuota: true } });
-    // The read models have nothing yet, and say so.
-    expect(check.body.freshness).toMatchObject({ position: null });
-    expect(BigInt(position)).toBeGreaterThan(0n);
-    expect(await json('/api/usage/org_fresh')).toMatchObject({ status: 200, body: { organizationId: 'org_fresh', features: [] } });
+    // The quota check is answered from the write side, which has the organization already…
+    expect(BigInt((check.body.freshness as { position: string }).position)).toBeGreaterThanOrEqual(BigInt(position));
+    // …while the read models have nothing yet, and say so.
+    const usage = await json('/api/usage/org_fresh');
+    expect(usage).toMatchObject({ status: 200, body: { organizationId: 'org_fresh', features: [] } });
+    expect(usage.body.freshness).toMatchObject({ position: null });
     expect(await json('/api/usage/org_fresh/estimate')).toMatchObject({ status: 200, body: { organizationId: 'org_fresh' } });
     expect(await json('/api/usage/org_fresh/history')).toMatchObject({ status: 200, body: { periods: [] } });
     expect(await json('/api/organizations/org_fresh')).toMatchObject({ status: 200, body: { organizationId: 'org_fresh', currency: 'EUR' } });

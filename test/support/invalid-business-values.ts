@@ -61,3 +61,15 @@ export const REFUSED_CORRECTION_VALUES: Readonly<Record<string, RefusedValue>> =
   timestamp: { value: fc.oneof(notAnInstant, fc.constantFrom('2999-01-01T00:00:00Z', '9999-12-31T23:59:59Z')), status: 400 },
   quantity: { value: fc.oneof(fc.constant(0), fc.constant(2 ** 53 - 1)), status: 400 },
 };
+
+/** A commit may report that the work used nothing (0); what it used cannot be negative. */
+export const REFUSED_COMMIT_VALUES: Readonly<Record<string, RefusedValue>> = {
+  ...REFUSED_VALUES,
+  quantity: { value: fc.integer({ min: -1_000, max: -1 }), status: 400 },
+};
+
+/** A reservation holds at least one unit, for at least a second and at most a day. */
+export const REFUSED_RESERVATION_VALUES: Readonly<Record<string, RefusedValue>> = {
+  ...REFUSED_VALUES,
+  expiresInSeconds: { value: fc.oneof(fc.integer({ min: -1_000, max: 0 }), fc.integer({ min: 86_401, max: 10_000_000 })), status: 400 },
+};

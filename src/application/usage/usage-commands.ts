@@ -1,8 +1,10 @@
 // The write side as callers see it, by name:
 // configureOrganization, configureQuota, trackUsage, trackBulkUsage, plus
 // custom features, quota removal and operator corrections.
-import type { ConfigureOrganization, ConfigureQuota, CorrectUsage, DefineCustomFeature, UsageItem } from '../../domain/commands';
-import { isUsageEvent, type IntervalRecord, type OrganizationEvent, type UsageEvent } from '../../domain/events';
+import type { CommitReservation, ConfigureOrganization, ConfigureQuota, CorrectUsage, DefineCustomFeature, UsageItem } from '../../domain/commands';
+import { reservationUsageKey } from '../../domain/decide-reservations';
+import { reservationByKey } from '../../domain/reservations';
+import { isUsageEvent, type IntervalRecord, type OrganizationEvent, type UsageEvent, type UsageReserved } from '../../domain/events';
 import { idempotencyKeyFor } from './idempotency-keys';
 import type { OrganizationCommandHandler } from '../organization/organization-command-handler';
 import type { IdGenerator } from '../ports/clock';
@@ -53,7 +55,51 @@ export interface WriteResult {
   readonly position: string | null;
 }
 
+export interface ReserveUsageInput {
+  readonly organizationId: string;
+  readonly feature: string;
+  readonly quantity: number;
+  readonly expiresInSeconds: number;
+  readonly idempotencyKey?: string;
+}
+
+export interface Reservation {
+  readonly reservationId: string;
+  readonly feature: string;
+  readonly quantity: number;
+  readonly expiresAt: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** True when this answers an earlier request with the same idempotency key. */
+  readonly duplicate: boolean;
+  readonly position: string | null;
+}
+
+export type CommitReservationInput = CommitReservation['data'];
+
+export interface CommittedReservation {
+  readonly reservationId: string;
+  readonly committedQuantity: number;
+  /** True when the reservation had been committed already with this quantity. */
+  readonly duplicate: boolean;
+  /** The idempotency key the usage was recorded under. */
+  readonly usageKey: string;
+  readonly billingPeriod: IntervalRecord | null;
+  readonly position: string | null;
+}
+
+export interface ReleasedReservation {
+  readonly reservationId: string;
+  /** False when it had been released or had expired already. */
+  readonly changed: boolean;
+  readonly position: string | null;
+}
+
 const positionText = (position: GlobalPosition | null): string | null => (position === null ? null : position.toString());
+
+function reservationOf(data: Pick<UsageReserved['data'], 'reservationId' | 'feature' | 'quantity' | 'expiresAt' | 'window'>) {
+  return { reservationId: data.reservationId, feature: data.feature, quantity: data.quantity, expiresAt: data.expiresAt, windowStart: data.window.start, windowEnd: data.window.end };
+}
 
 export class UsageCommands {
   constructor(
@@ -121,6 +167,37 @@ export class UsageCommands {
       billingPeriod: event?.type === 'UsageCorrected' ? event.data.billingPeriod : null,
       position: positionText(outcome.position),
     };
+  }
+
+  /** Holds quantity against the feature's quota window; 403 quota-exceeded under a hard quota it no longer fits. */
+  async reserve(input: ReserveUsageInput): Promise<Reservation> {
+    const outcome = await this.handler.execute({ type: 'ReserveUsage', data: { ...input, reservationId: `res_${this.ids.newId()}` } });
+    const reserved = outcome.events.find((event): event is UsageReserved => event.type === 'UsageReserved');
+    if (reserved) return { ...reservationOf(reserved.data), duplicate: false, position: positionText(outcome.position) };
+    // The same idempotency key again: answered by the reservation it made.
+    const { state } = await this.handler.ledger(input.organizationId);
+    const earlier = state.status === 'active' && input.idempotencyKey !== undefined ? reservationByKey(state.reservations ?? {}, input.idempotencyKey) : undefined;
+    if (!earlier) throw new Error(`reservation with key ${input.idempotencyKey} was neither made nor found`);
+    return { ...reservationOf(earlier), duplicate: true, position: positionText(outcome.position) };
+  }
+
+  /** Records what the reserved work used and lets the reservation go. */
+  async commitReservation(input: CommitReservationInput): Promise<CommittedReservation> {
+    const outcome = await this.handler.execute({ type: 'CommitReservation', data: input });
+    const usage = outcome.events.find(isUsageEvent);
+    return {
+      reservationId: input.reservationId,
+      committedQuantity: input.quantity,
+      duplicate: !outcome.events.some((event) => event.type === 'ReservationCommitted'),
+      usageKey: reservationUsageKey(input.reservationId),
+      billingPeriod: usage?.data.billingPeriod ?? null,
+      position: positionText(outcome.position),
+    };
+  }
+
+  async releaseReservation(organizationId: string, reservationId: string): Promise<ReleasedReservation> {
+    const outcome = await this.handler.execute({ type: 'ReleaseReservation', data: { organizationId, reservationId } });
+    return { reservationId, changed: outcome.events.some((event) => event.type === 'ReservationReleased'), position: positionText(outcome.position) };
   }
 
   private write(outcome: { events: readonly OrganizationEvent[]; position: GlobalPosition | null }): WriteResult {

@@ -9,9 +9,10 @@ import type { IntervalRecord } from '../../domain/events';
 import { toMajorString, zero } from '../../domain/money';
 import { effectiveQuota, requireActive, type ActiveOrganization } from '../../domain/organization';
 import type { OrganizationSettings } from '../../domain/organization-settings';
-import { periodsPricedWith, statementForPeriod, windowUsageAt, type FeatureLine } from '../../domain/period-statement';
-import { billingPeriodsInWindow, quotaWindowAt, toIntervalRecord } from '../../domain/periods';
+import { periodsPricedWith, statementForPeriod, type FeatureLine } from '../../domain/period-statement';
+import { quotaWindowAt, toIntervalRecord } from '../../domain/periods';
 import type { Quota, QuotaEnforcement } from '../../domain/quota';
+import { reservedIn } from '../../domain/reservations';
 import { forecastPeriod } from '../../domain/usage-forecast';
 import { requireFeature } from '../../domain/usage-validation';
 import type { LedgerView } from '../../domain/organization-ledger';
@@ -23,6 +24,7 @@ import { amountFields, currencyTotals, moneyFromMajor, type AmountFields, type C
 /** Where queries get an organization's state: the write side's ledger, caught up with the log. */
 export interface OrganizationLedgers {
   ledger(organizationId: string): Promise<LedgerView>;
+  read(organizationId: string): Promise<{ readonly ledger: LedgerView; readonly position: bigint | null }>;
 }
 
 export type { Freshness } from './read-model-freshness';
@@ -61,11 +63,17 @@ export interface CurrentUsage {
 export interface QuotaCheck {
   readonly organizationId: string;
   readonly feature: string;
-  /** False only for a hard quota that is used up; soft quotas bill the overage instead. */
+  /** Whether `requested` more units may be used now: always for a soft quota, which bills the overage; for a hard one, if they fit. */
+  readonly allowed: boolean;
+  readonly requested: number;
+  /** False only for a hard quota that is used up (nothing more fits); soft quotas bill the overage instead. */
   readonly hasQuota: boolean;
   readonly withinIncluded: boolean;
   readonly used: number;
+  /** Held by open reservations (it counts against a hard quota). */
+  readonly reserved: number;
   readonly included: number;
+  /** Included quantity not used nor reserved. */
   readonly remaining: number;
   readonly enforcement: QuotaEnforcement;
   readonly resetPeriod: string;
@@ -168,30 +176,40 @@ export class UsageQueries {
     };
   }
 
-  async checkQuota(organizationId: string, featureKey: string, options: ReadOptions = {}): Promise<QuotaCheck> {
-    const freshness = await this.freshness(options.waitForPosition);
-    const state = await this.organization(organizationId);
+  /**
+   * Exact: answered from the write side's ledger, caught up with the log, so it
+   * includes every write acknowledged before it was asked, on any instance.
+   */
+  async checkQuota(organizationId: string, featureKey: string, options: { quantity?: number } = {}): Promise<QuotaCheck> {
+    const requested = options.quantity ?? 1;
+    if (!Number.isSafeInteger(requested) || requested < 1) throw validationError('quantity', 'quantity must be a whole number of at least 1');
+    const { ledger, position } = await this.ledgers.read(organizationId);
+    const state = requireActive(ledger.state, organizationId);
     const feature = requireFeature(state, featureKey, 'feature');
     const quota = effectiveQuota(state, feature);
     const now = this.clock.now();
-    const periods = billingPeriodsInWindow(quotaWindowAt(now, quota.resetPeriod, state.settings), state.settings);
-    const usage = await this.readModels.dailyUsage(organizationId, periods.map((period) => period.start.toISOString()));
-    const { window, total } = windowUsageAt(state, feature, now, usage);
-    const used = total.quantity;
-    const withinIncluded = used < quota.includedQuantity;
+    const window = quotaWindowAt(now, quota.resetPeriod, state.settings);
+    const used = ledger.usageIn(feature, window).quantity;
+    const reserved = reservedIn(state.reservations ?? {}, feature.key, window.start.toISOString(), now);
+    const hard = quota.enforcement === 'hard';
+    // Readings (max, latest) are not added up: a reading fits when it is within the included quantity.
+    const fits = (quantity: number) => (feature.aggregation === 'sum' ? used + reserved + quantity <= quota.includedQuantity : quantity <= quota.includedQuantity);
     return {
       organizationId,
       feature: feature.key,
-      hasQuota: quota.enforcement === 'soft' || withinIncluded,
-      withinIncluded,
+      allowed: !hard || fits(requested),
+      requested,
+      hasQuota: !hard || fits(1),
+      withinIncluded: used < quota.includedQuantity,
       used,
+      reserved,
       included: quota.includedQuantity,
-      remaining: Math.max(0, quota.includedQuantity - used),
+      remaining: Math.max(0, quota.includedQuantity - used - reserved),
       enforcement: quota.enforcement,
       resetPeriod: quota.resetPeriod,
       windowStart: window.start.toISOString(),
       windowEnd: window.end.toISOString(),
-      freshness,
+      freshness: { position: position?.toString() ?? null, caughtUpAt: now.toISOString(), ageMs: 0, includesRequestedPosition: true },
     };
   }
 

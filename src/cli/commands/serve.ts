@@ -46,7 +46,6 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
       adminKey: config.TALLY_ADMIN_KEY,
       rateLimitPerSecond: config.TALLY_RATE_LIMIT_PER_SECOND,
       bodyLimit: config.TALLY_BODY_LIMIT,
-      quotaCacheMs: config.TALLY_QUOTA_CACHE_MS,
     },
     workflows,
   });

@@ -50,11 +50,6 @@ export const embeddedProjectorSettings = z.object({
   TALLY_EMBEDDED_PROJECTOR: z.enum(['true', 'false'], 'must be "true" or "false"').default('false').transform((value) => value === 'true'),
 });
 
-/** `tally serve` only: how long a quota check may be answered from cache; 0 reads the read models every time. */
-export const quotaCacheSettings = z.object({
-  TALLY_QUOTA_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
-});
-
 export const loggingSettings = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -82,7 +77,6 @@ export const serveSettings = apiSettings
   .extend(loggingSettings.shape)
   .extend(projectorSettings.shape)
   .extend(embeddedProjectorSettings.shape)
-  .extend(quotaCacheSettings.shape)
   .extend(temporalSettings.shape);
 
 /** `tally projector`: keeps the MongoDB read models current from the event log. */

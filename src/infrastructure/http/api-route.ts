@@ -4,7 +4,6 @@
 // registered in the OpenAPI document, so the two cannot disagree.
 import type { z } from 'zod';
 import type { ApiKeys } from '../../application/api-keys/api-keys';
-import type { QuotaChecks } from '../../application/usage/cached-quota-checks';
 import type { OrganizationDirectory } from '../../application/organization/organization-directory';
 import type { PeriodAudits } from '../../application/audit/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
@@ -26,8 +25,6 @@ export type RouteAccess = 'public' | 'organization' | 'admin';
 export interface ApiServices {
   readonly commands: UsageCommands;
   readonly queries: UsageQueries;
-  /** The queries' quota checks, possibly through a short-lived cache. */
-  readonly quotaChecks: QuotaChecks;
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
   readonly audits: PeriodAudits;
@@ -69,6 +66,8 @@ interface RouteDeclaration {
   readonly tag: 'usage' | 'quotas' | 'organizations' | 'api-keys' | 'billing' | 'operations';
   readonly access: RouteAccess;
   readonly responses: Readonly<Record<number, RouteResponse>>;
+  /** The route records usage or holds quantity, so a hard quota may refuse it (403 quota-exceeded). */
+  readonly limitedByHardQuotas?: boolean;
 }
 
 export interface RouteSpec<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodType> extends RouteDeclaration {

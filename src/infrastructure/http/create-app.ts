@@ -4,7 +4,6 @@
 // so tests and the `serve` command build it the same way with different parts.
 import express, { type Express } from 'express';
 import type { ApiKeys } from '../../application/api-keys/api-keys';
-import { CachedQuotaChecks } from '../../application/usage/cached-quota-checks';
 import type { Clock } from '../../application/ports/clock';
 import type { OrganizationDirectory } from '../../application/organization/organization-directory';
 import type { PeriodAudits } from '../../application/audit/period-audit';
@@ -27,6 +26,7 @@ import { billingRoutes } from './routes/billing-routes';
 import { operationsRoutes } from './routes/operations-routes';
 import { organizationRoutes } from './routes/organization-routes';
 import { quotaRoutes } from './routes/quota-routes';
+import { reservationRoutes } from './routes/reservation-routes';
 import { usageRoutes } from './routes/usage-routes';
 
 export interface AppOptions {
@@ -37,7 +37,6 @@ export interface AppOptions {
   /** Largest accepted body, e.g. "5mb". */
   readonly bodyLimit?: string;
   /** How long a quota check may be answered from cache (its freshness says how old it is); 0 reads every time. */
-  readonly quotaCacheMs?: number;
   /** Shown in the OpenAPI document. */
   readonly version?: string;
 }
@@ -58,7 +57,7 @@ export interface AppDependencies {
 
 /** Every route of the API, in mounting order. */
 export function apiRoutes(): ApiRoute[] {
-  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...billingRoutes(), ...auditRoutes()];
+  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...reservationRoutes(), ...billingRoutes(), ...auditRoutes()];
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -67,7 +66,6 @@ export function createApp(deps: AppDependencies): Express {
   const services: ApiServices = {
     commands: deps.commands,
     queries: deps.queries,
-    quotaChecks: deps.options.quotaCacheMs ? new CachedQuotaChecks(deps.queries, deps.clock, { maxAgeMs: deps.options.quotaCacheMs }) : deps.queries,
     apiKeys: deps.apiKeys,
     organizations: deps.organizations,
     audits: deps.audits,

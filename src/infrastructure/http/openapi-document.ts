@@ -21,6 +21,11 @@ function errorResponses(route: ApiRoute): RouteConfig['responses'] {
   if (route.access !== 'public') {
     responses[401] = problemResponse('Missing, unknown or revoked API key');
     if (route.access === 'admin') responses[403] = problemResponse('Needs the admin key');
+    if (route.limitedByHardQuotas) {
+      responses[403] = problemResponse(
+        'quota-exceeded: a hard quota refused the write, nothing was stored; feature, included, used, reserved and remaining say why, errors[] names each refusing item',
+      );
+    }
     responses[404] = problemResponse('Unknown organization (also for an organization this key may not act on) or feature');
     responses[409] = problemResponse('Conflicts with the current state');
     responses[429] = problemResponse('Rate limit of this key exceeded; see Retry-After');

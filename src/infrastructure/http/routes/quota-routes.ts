@@ -2,9 +2,9 @@
 // (a per-unit price or a pricing model), remove it again, check it in real time, and let an
 // operator correct an organization's usage with a reason.
 import { defineRoute, json, type ApiRoute } from '../api-route';
-import { featurePathParams, organizationPathParams, readQuery, writeResult } from '../schemas/common-schemas';
+import { featurePathParams, organizationPathParams, writeResult } from '../schemas/common-schemas';
 import { configureQuotaBody, correctionBody } from '../schemas/quota-schemas';
-import { quotaCheck, trackUsageResult } from '../schemas/usage-schemas';
+import { quotaCheck, quotaCheckQuery, trackUsageResult } from '../schemas/usage-schemas';
 
 export function quotaRoutes(): ApiRoute[] {
   return [
@@ -25,15 +25,14 @@ export function quotaRoutes(): ApiRoute[] {
       method: 'get',
       path: '/api/usage/{orgId}/quota/{feature}',
       operationId: 'checkQuota',
-      summary: 'May the organization still use the feature, and how much of its quota is left',
+      summary: 'May the organization use N more units of the feature, and how much of its quota is left (exact: includes every acknowledged write)',
       tag: 'quotas',
       access: 'organization',
       params: featurePathParams,
-      query: readQuery,
+      query: quotaCheckQuery,
       organizationOf: ({ params }) => params.orgId,
       responses: { 200: { description: 'Quota status', schema: quotaCheck } },
-      handle: async ({ params, query }, { quotaChecks }) =>
-        json(200, await quotaChecks.checkQuota(params.orgId, params.feature, { waitForPosition: query.waitForPosition })),
+      handle: async ({ params, query }, { queries }) => json(200, await queries.checkQuota(params.orgId, params.feature, { quantity: query.quantity })),
     }),
     defineRoute({
       method: 'delete',

@@ -1,6 +1,7 @@
 // Request and answer schemas of the usage routes: the track body, the
 // bulk body, and the four reads (current usage, quota check, history, estimate).
 import { z } from 'zod';
+import { MAX_PERIOD_QUANTITY } from '../../../domain/usage-bounds';
 import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
 import { MAX_HISTORY_LIMIT } from '../../../application/usage/usage-queries';
 import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery, text, usageQuantity } from './common-schemas';
@@ -24,14 +25,16 @@ function nestsDeeperThan(value: unknown, limit: number): boolean {
   return false;
 }
 
+/** Free-form JSON about one usage event, shallow enough that nothing walking it can overflow. */
+export const usageMetadata = z
+  .record(z.string(), z.unknown())
+  .refine((metadata) => !nestsDeeperThan(metadata, MAX_METADATA_DEPTH), `must nest at most ${MAX_METADATA_DEPTH} levels deep`)
+  .meta({ description: `Free-form JSON object, at most ${MAX_METADATA_BYTES} bytes` });
+
 const usageItemFields = {
   feature: featureKey,
   quantity: usageQuantity.optional().meta({ description: `Defaults to 1; ${usageQuantity.meta()?.description ?? ''}`, example: 1 }),
-  metadata: z
-    .record(z.string(), z.unknown())
-    .refine((metadata) => !nestsDeeperThan(metadata, MAX_METADATA_DEPTH), `must nest at most ${MAX_METADATA_DEPTH} levels deep`)
-    .optional()
-    .meta({ description: `Free-form JSON object, at most ${MAX_METADATA_BYTES} bytes`, example: { fileSize: 1024000, documentType: 'receipt' } }),
+  metadata: usageMetadata.optional().meta({ example: { fileSize: 1024000, documentType: 'receipt' } }),
   userId: text(1, 200).optional().meta({ example: 'user_456' }),
   idempotencyKey: idempotencyKey.optional(),
   timestamp: instant.optional().meta({ description: 'When the usage happened; absent means when it arrives' }),
@@ -82,6 +85,17 @@ export const currentUsageQuery = readQuery.extend({
     .meta({ description: 'Only these features, comma-separated', example: 'OCR_SCAN,API_CALL' }),
 });
 
+// waitForPosition is accepted for the clients that send it with every read; a quota answer includes every acknowledged write anyway.
+export const quotaCheckQuery = readQuery.extend({
+  quantity: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PERIOD_QUANTITY)
+    .optional()
+    .meta({ description: 'Ask whether this many more units are allowed (default 1)', example: 5 }),
+});
+
 export const historyQuery = readQuery.extend({
   limit: z.coerce
     .number()
@@ -130,11 +144,14 @@ export const quotaCheck = answerSchema<QuotaCheck>()(
     .object({
       organizationId: z.string(),
       feature: z.string(),
+      allowed: z.boolean().meta({ description: 'Whether `requested` more units may be used now: always for a soft quota; for a hard one, if they fit' }),
+      requested: z.number().int(),
       hasQuota: z.boolean().meta({ description: 'False only for a hard quota that is used up' }),
       withinIncluded: z.boolean(),
       used: z.number(),
+      reserved: z.number().meta({ description: 'Held by open reservations; counts against a hard quota' }),
       included: z.number(),
-      remaining: z.number(),
+      remaining: z.number().meta({ description: 'Included quantity neither used nor reserved' }),
       enforcement: z.enum(['soft', 'hard']),
       resetPeriod: z.string(),
       windowStart: z.string(),
