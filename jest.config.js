@@ -7,11 +7,20 @@ delete swcConfig.$schema;
 
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcConfig, swcrc: false }] };
 
+// The workspace packages are imported by name and tested from their sources
+// (the packaging tests install the built tarballs instead). Their sources write
+// relative imports with the .js extension their ES module build needs.
+const moduleNameMapper = {
+  '^@tally/sdk$': '<rootDir>/packages/sdk/src/index.ts',
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+
 function group(name, extra = {}) {
   return {
     displayName: name,
     testEnvironment: 'node',
     transform,
+    moduleNameMapper,
     testMatch: [`<rootDir>/test/**/*.${name}.test.ts`],
     ...extra,
   };

@@ -3,7 +3,7 @@
 // carries fixed idempotency keys, so a second run is answered as duplicates.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageMeteringClient } from '../src/sdk';
+import { UsageMeteringClient } from '@tally/sdk';
 
 const url = process.env.TALLY_URL ?? 'http://127.0.0.1:3000';
 const directory = process.env.TALLY_DEMO_DIR ?? '.data/demo';

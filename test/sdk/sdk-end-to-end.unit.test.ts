@@ -3,7 +3,7 @@
 // Tally that fails once with a 503 before accepting.
 import express from 'express';
 import request from 'supertest';
-import { trackUsage, TrackUsage, UsageFeature, UsageMeteringClient, UsageTracker } from '../../src/sdk';
+import { trackUsage, TrackUsage, UsageFeature, UsageMeteringClient, UsageTracker } from '@tally/sdk';
 import { startFakeTallyServer, type FakeTallyServer } from './support/fake-tally-server';
 
 let tally: FakeTallyServer;

@@ -3,7 +3,7 @@
 // branch on `status` and show `errors[].path` next to the right input; a request
 // that got no answer at all becomes a TallyNetworkError. Both say whether the
 // same request may be sent again, which the background tracker relies on.
-import type { ProblemFieldError } from './types';
+import type { ProblemFieldError } from './types.js';
 
 /** The base of every error this SDK raises, for a single `instanceof` check. */
 export class TallyError extends Error {

@@ -2,8 +2,8 @@
 // 9457 problem+json, but a proxy or load balancer in between may answer a 502
 // with HTML, so anything that is not a problem document still yields a useful
 // error: the status, its text, and the start of the body.
-import { TallyApiError, type ProblemDetails } from './errors';
-import type { ProblemFieldError } from './types';
+import { TallyApiError, type ProblemDetails } from './errors.js';
+import type { ProblemFieldError } from './types.js';
 
 // Enough of an HTML error page to recognise it, without carrying the whole page around.
 const MAX_DETAIL_CHARS = 500;

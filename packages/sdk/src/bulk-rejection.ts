@@ -3,7 +3,7 @@
 // 0, a reused idempotency key) refuses the other 499 good ones with it. The
 // problem document names the culprit as `items[i].field`; the tracker drops only
 // those and sends the rest again, instead of losing the whole batch.
-import type { TallyApiError } from './errors';
+import type { TallyApiError } from './errors.js';
 
 /**
  * The indexes (into the sent items) that the error blames, or an empty set when

@@ -1,10 +1,10 @@
 // The background tracker's settings: what can be tuned, the defaults, and the
 // limits checked when a tracker is built, so a wrong setting fails at start-up
 // rather than as dropped usage hours later.
-import type { BulkUsageSender } from './batch-sender';
-import type { BackoffOptions } from './retry-backoff';
-import type { TrackUsageInput } from './types';
-import { SYSTEM_IDENTITY, type EventIdentity } from './usage-event';
+import type { BulkUsageSender } from './batch-sender.js';
+import type { BackoffOptions } from './retry-backoff.js';
+import type { TrackUsageInput } from './types.js';
+import { SYSTEM_IDENTITY, type EventIdentity } from './usage-event.js';
 
 // The server's limit for one bulk request.
 const MAX_BULK_ITEMS = 10_000;

@@ -3,7 +3,7 @@
 // count them, or write them somewhere to replay later. Errors the server gave
 // (TallyApiError) and failed requests (TallyNetworkError) are reported as they
 // are; these cover what happens on the client's side.
-import { TallyError } from './errors';
+import { TallyError } from './errors.js';
 
 /** track() was given something the server could never accept (no organization, a fractional quantity, …). */
 export class InvalidUsageEventError extends TallyError {

@@ -2,7 +2,7 @@
 // tracker: somewhere to put an event, and somewhere to report a failure. Both
 // record usage on the side of a request or a method call, so neither may ever
 // throw into it; everything that goes wrong goes to reportError instead.
-import type { TrackUsageInput } from './types';
+import type { TrackUsageInput } from './types.js';
 
 export interface UsageRecorder {
   /** Buffers the event for sending; must not throw. */

@@ -4,12 +4,12 @@
 // 408, 429 or 5xx; give up on a batch the server will never accept; and when the
 // server refused the bulk because of particular items, drop just those and send
 // the rest again.
-import { blamedItemIndexes } from './bulk-rejection';
-import { isRetryableError, TallyApiError, TallyNetworkError } from './errors';
-import { backoffDelayMs, type BackoffOptions } from './retry-backoff';
-import { TrackerShutDownError } from './tracker-errors';
-import type { BulkUsageItem, RequestOptions, TrackBulkUsageResult } from './types';
-import { toBulkItem, type QueuedUsageEvent } from './usage-event';
+import { blamedItemIndexes } from './bulk-rejection.js';
+import { isRetryableError, TallyApiError, TallyNetworkError } from './errors.js';
+import { backoffDelayMs, type BackoffOptions } from './retry-backoff.js';
+import { TrackerShutDownError } from './tracker-errors.js';
+import type { BulkUsageItem, RequestOptions, TrackBulkUsageResult } from './types.js';
+import { toBulkItem, type QueuedUsageEvent } from './usage-event.js';
 
 /** The one client call the tracker needs; a UsageMeteringClient has it, and so can a test double. */
 export interface BulkUsageSender {

@@ -5,8 +5,8 @@
 // pulling in the server. Every call either resolves with the typed answer or
 // rejects with a TallyApiError (the server said no) or a TallyNetworkError (no
 // usable answer), never anything else.
-import { TallyError, TallyNetworkError } from './errors';
-import { apiErrorFrom } from './problem-response';
+import { TallyError, TallyNetworkError } from './errors.js';
+import { apiErrorFrom } from './problem-response.js';
 import type {
   BulkUsageItem,
   ConfigureQuotaInput,
@@ -22,8 +22,8 @@ import type {
   TrackUsageResult,
   UsageHistory,
   WriteResult,
-} from './types';
-import type { UsageFeatureKey } from './usage-feature';
+} from './types.js';
+import type { UsageFeatureKey } from './usage-feature.js';
 
 export interface UsageMeteringClientOptions {
   /** Where Tally listens, e.g. 'https://tally.example.com' (a path prefix is kept). */

@@ -4,17 +4,17 @@
 // retried with the same idempotency keys, so a product's request path never
 // waits on Tally and a retry never counts usage twice. What cannot be delivered
 // is dropped and handed to onError, never silently lost.
-import { sendOrganizationBatch, type BatchOutcomes } from './batch-sender';
-import { TallyError } from './errors';
-import { EventQueue } from './event-queue';
-import { RetryWaits } from './retry-waits';
-import { TrackerShutDownError, UsageBufferFullError } from './tracker-errors';
-import type { TrackUsageInput } from './types';
-import { prepareUsageEvent, type QueuedUsageEvent } from './usage-event';
-import type { UsageRecorder } from './usage-recorder';
-import { trackerSettings, type UsageTrackerOptions, type UsageTrackerSettings } from './usage-tracker-options';
+import { sendOrganizationBatch, type BatchOutcomes } from './batch-sender.js';
+import { TallyError } from './errors.js';
+import { EventQueue } from './event-queue.js';
+import { RetryWaits } from './retry-waits.js';
+import { TrackerShutDownError, UsageBufferFullError } from './tracker-errors.js';
+import type { TrackUsageInput } from './types.js';
+import { prepareUsageEvent, type QueuedUsageEvent } from './usage-event.js';
+import type { UsageRecorder } from './usage-recorder.js';
+import { trackerSettings, type UsageTrackerOptions, type UsageTrackerSettings } from './usage-tracker-options.js';
 
-export type { UsageTrackerErrorHandler, UsageTrackerOptions } from './usage-tracker-options';
+export type { UsageTrackerErrorHandler, UsageTrackerOptions } from './usage-tracker-options.js';
 
 // How long shutdown waits, after its deadline, for cut-off requests to report back.
 const ABORT_GRACE_MS = 1_000;

@@ -1,4 +1,4 @@
-// The seed's `@TrackUsage(feature, { extractOrgId, extractMetadata })` as a
+// The `@TrackUsage(feature, { extractOrgId, extractMetadata })` decorator as a
 // TypeScript 5 standard method decorator. It records one usage event after the
 // method succeeds (after its promise resolves, for an async method) and never
 // when it throws or rejects. It must be invisible to callers: the decorated
@@ -6,9 +6,9 @@
 // error it would have without the decorator; anything that goes wrong while
 // recording goes to the tracker's onError.
 import { types } from 'node:util';
-import { UsageExtractionError } from './tracker-errors';
-import type { UsageRecorder } from './usage-recorder';
-import type { UsageFeatureKey } from './usage-feature';
+import { UsageExtractionError } from './tracker-errors.js';
+import type { UsageRecorder } from './usage-recorder.js';
+import type { UsageFeatureKey } from './usage-feature.js';
 
 export interface TrackUsageDecoratorOptions<Args extends readonly unknown[], Result, This> {
   /** Where to record; when absent, the instance's own `usageTracker` property is used. */
@@ -32,7 +32,7 @@ export interface HasUsageTracker {
  *
  * The type parameters default to `any` on purpose: a decorator factory's
  * arguments are checked before TypeScript looks at the decorated method, so it
- * cannot infer them from it, and `any` keeps the seed's
+ * cannot infer them from it, and `any` keeps the usual
  * `extractOrgId: ([dto]) => dto.orgId` compiling. Annotate the extractor
  * (`([dto]: [ScanReceiptDto]) => …`) or pass the types explicitly for full checking.
  */

@@ -5,9 +5,9 @@
 // while recording goes to the tracker's onError, not to the client.
 // Express is imported for its types only; the SDK has no runtime dependency on it.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { UsageExtractionError } from './tracker-errors';
-import type { UsageRecorder } from './usage-recorder';
-import type { UsageFeatureKey } from './usage-feature';
+import { UsageExtractionError } from './tracker-errors.js';
+import type { UsageRecorder } from './usage-recorder.js';
+import type { UsageFeatureKey } from './usage-feature.js';
 
 export interface TrackUsageMiddlewareOptions {
   readonly tracker: UsageRecorder;

@@ -14,7 +14,7 @@ export type BuiltInUsageFeature =
   | 'WEBHOOK'
   | 'CUSTOM_REPORT';
 
-/** The seed's enum, so `UsageFeature.OCR_SCAN` reads as it does there. */
+/** The built-in features as an enum-like object: `UsageFeature.OCR_SCAN`. */
 export const UsageFeature: { readonly [K in BuiltInUsageFeature]: K } = Object.freeze({
   OCR_SCAN: 'OCR_SCAN',
   API_CALL: 'API_CALL',

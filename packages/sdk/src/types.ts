@@ -1,8 +1,8 @@
 // The shapes the Tally HTTP API accepts and answers, as SDK users see them.
 // They are declared here rather than imported from the server so the SDK can be
-// published and installed on its own; the names follow the seed (getCurrentUsage,
-// checkQuota, …) so code written against the seed reads the same.
-import type { UsageFeatureKey } from './usage-feature';
+// published and installed on its own; the names follow the usage-metering API
+// Tally grew from (getCurrentUsage, checkQuota, …), so code written against it reads the same.
+import type { UsageFeatureKey } from './usage-feature.js';
 
 export type ResetPeriod = 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'QUARTERLY' | 'YEARLY';
 
@@ -35,8 +35,8 @@ interface QuotaSettings {
 }
 
 /**
- * The seed's `configureQuota` input. The server wants exactly one price: the
- * seed's flat `pricePerUnit` (minor units, e.g. 5 = €0.05) or a `pricing` model.
+ * The `configureQuota` input. The server wants exactly one price: a flat
+ * `pricePerUnit` (minor units, e.g. 5 = €0.05) or a `pricing` model.
  */
 export type ConfigureQuotaInput = QuotaSettings &
   (

@@ -4,8 +4,8 @@
 // same key, so the server acknowledges it as a duplicate instead of counting it
 // again, and the usage lands in the period in which it happened.
 import { randomUUID } from 'node:crypto';
-import { InvalidUsageEventError } from './tracker-errors';
-import type { BulkUsageItem, TrackUsageInput } from './types';
+import { InvalidUsageEventError } from './tracker-errors.js';
+import type { BulkUsageItem, TrackUsageInput } from './types.js';
 
 export interface QueuedUsageEvent extends TrackUsageInput {
   readonly idempotencyKey: string;
