@@ -12,6 +12,7 @@ const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcConfig, swcrc: false 
 // relative imports with the .js extension their ES module build needs.
 const moduleNameMapper = {
   '^@tally/sdk$': '<rootDir>/packages/sdk/src/index.ts',
+  '^@tally/sdk/express$': '<rootDir>/packages/sdk/src/express.ts',
   '^(\\.{1,2}/.*)\\.js$': '$1',
 };
 

@@ -1,8 +1,9 @@
-// Tally's TypeScript SDK: the HTTP client with the seed's methods, a background
-// tracker that batches and retries without double counting, and the Express
-// middleware and @TrackUsage decorator built on it. It depends only on Node's
-// built-ins and the global fetch (Express is a type-only import), so it can be
-// used, and published, without the server.
+// Tally's TypeScript SDK (@tally/sdk): the HTTP client with the usage-metering
+// methods, a background tracker that batches and retries without double
+// counting, and a TypeScript 5 @TrackUsage decorator built on it. It depends
+// only on Node's built-ins and the global fetch, so it installs alone. The
+// Express middleware is a separate entry point (@tally/sdk/express), so that
+// nothing here needs Express's types.
 export { UsageFeature, type BuiltInUsageFeature, type UsageFeatureKey } from './usage-feature.js';
 export { UsageMeteringClient, DEFAULT_TIMEOUT_MS, type UsageMeteringClientOptions } from './usage-metering-client.js';
 export {
@@ -12,7 +13,6 @@ export {
   type UsageTrackerOptions,
   type UsageTrackerStats,
 } from './usage-tracker.js';
-export { trackUsage, type TrackUsageMiddlewareOptions } from './express-middleware.js';
 export { TrackUsage, type HasUsageTracker, type TrackUsageDecoratorOptions } from './track-usage-decorator.js';
 export {
   TallyError,
