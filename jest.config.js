@@ -5,17 +5,17 @@ const fs = require('node:fs');
 const swcConfig = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
 delete swcConfig.$schema;
 
-// NestJS code (the @tally/nestjs package, its tests and the NestJS application
-// the packaging tests build) uses TypeScript's legacy decorators with type
-// metadata, as Nest's dependency injection requires; everything else uses the
-// standard decorators of TypeScript 5. The first pattern that matches wins.
+// NestJS code (the @tally/nestjs package and its tests) uses TypeScript's
+// legacy decorators with type metadata, as Nest's dependency injection
+// requires; everything else uses the standard decorators of TypeScript 5. The
+// first pattern that matches wins.
 const nestjsSwcConfig = {
   ...swcConfig,
   swcrc: false,
   jsc: { ...swcConfig.jsc, transform: { legacyDecorator: true, decoratorMetadata: true } },
 };
 const transform = {
-  '^.+/(packages/nestjs/src|test/nestjs|test/packages/nestjs-app)/.+\\.ts$': ['@swc/jest', nestjsSwcConfig],
+  '^.+/(packages/nestjs/src|test/nestjs)/.+\\.ts$': ['@swc/jest', nestjsSwcConfig],
   '^.+\\.(t|j)s$': ['@swc/jest', { ...swcConfig, swcrc: false }],
 };
 

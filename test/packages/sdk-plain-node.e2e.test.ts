@@ -8,6 +8,9 @@ import { packWorkspaces, type PackedWorkspaces } from '../../scripts/pack-packag
 import { ScratchProject } from './support/scratch-project';
 import { startTally, type ExportedEvent, type RunningTally } from './support/tally-server';
 
+// Each step runs a program or a compiler in the scratch project.
+jest.setTimeout(120_000);
+
 let packed: PackedWorkspaces;
 let project: ScratchProject;
 let tally: RunningTally;

@@ -33,6 +33,8 @@ function counts(events: readonly ExportedEvent[]): Record<string, number> {
 }
 
 export function describeNestJsProduct({ major, fixture, moduleFormat }: NestJsProduct): void {
+  // Each step talks to two processes and shutdown waits for a delivery; more than jest's 5 s default on a busy machine.
+  jest.setTimeout(60_000);
   describe(`a NestJS ${major} application (${moduleFormat}) with @tally/nestjs installed from its tarball`, () => {
     let project: ScratchProject;
     let tally: RunningTally;
