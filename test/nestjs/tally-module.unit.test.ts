@@ -4,8 +4,7 @@
 // route with the configured key) and the UsageTracker that batches @TrackUsage.
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { NestFactory } from '@nestjs/core';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import { TALLY_MODULE_OPTIONS, TallyModule, UsageFeature, UsageMeteringService, UsageTracker, UsageTrackingInterceptor } from '@tally/nestjs';
 import { startFakeTallyServer, type FakeTallyServer } from '../sdk/support/fake-tally-server';
 import { bulksReceived, RecordingLogger } from './support/nest-harness';

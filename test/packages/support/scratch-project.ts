@@ -68,6 +68,7 @@ export class ScratchProject {
     const output: string[] = [];
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => output.push(line));
+    let startUpLimit: NodeJS.Timeout | undefined;
     const url = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
         output.push(line);
@@ -75,11 +76,11 @@ export class ScratchProject {
         if (match) resolve(match[1]);
       });
       void exited.then((how) => reject(new Error(`node ${entry} exited (${JSON.stringify(how)}) before listening:\n${output.join('\n')}`)));
-      setTimeout(() => {
+      startUpLimit = setTimeout(() => {
         child.kill('SIGKILL');
         reject(new Error(`node ${entry} did not announce its URL within a minute:\n${output.join('\n')}`));
-      }, 60_000).unref();
-    });
+      }, 60_000);
+    }).finally(() => clearTimeout(startUpLimit));
     return {
       url,
       output,

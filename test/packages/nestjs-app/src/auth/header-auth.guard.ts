@@ -1,5 +1,5 @@
 // The product's authentication, reduced to trusting two headers; a real
-// product would verify a session or a JWT and set request.user the same way.
+// product would verify a signed cookie or a JWT and set request.user the same way.
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 
