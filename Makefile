@@ -43,8 +43,10 @@ stack-status:
 lint: install
 	npx --no-install eslint .
 
+# NestJS code compiles with legacy decorators, so it has its own configuration.
 typecheck: install
 	npx --no-install tsc --noEmit
+	npx --no-install tsc --noEmit -p test/nestjs/tsconfig.json
 
 test: install tools lint typecheck
 	$(JEST)

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { UsageMeteringClient } from '../src/sdk';
+import { UsageMeteringClient } from '@tally/sdk';
 
 const url = process.env.TALLY_URL ?? 'http://127.0.0.1:3000';
 const directory = process.env.TALLY_DEMO_DIR ?? '.data/demo';

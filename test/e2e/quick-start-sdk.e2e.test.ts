@@ -1,7 +1,7 @@
 // The seed's Quick Start, steps 1 to 5, and its overage test, run through the
 // TypeScript SDK against the real API: Express on a free port, the SQLite event
 // store, FerretDB read models and a projector running alongside.
-import { TrackUsage, UsageFeature, UsageMeteringClient, UsageTracker, type UsageRecorder } from '../../src/sdk';
+import { TrackUsage, UsageFeature, UsageMeteringClient, UsageTracker, type UsageRecorder } from '@tally/sdk';
 import { startApi, type RunningApi } from '../support/api-harness';
 
 interface ScanReceiptDto {

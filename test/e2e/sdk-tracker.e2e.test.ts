@@ -1,7 +1,7 @@
 // The SDK's background tracker against the real API: the API names refused
 // bulk items by path (items[i].field), and the tracker relies on exactly that
 // to drop only those and deliver the rest; resent events are never counted twice.
-import { UsageMeteringClient, UsageTracker } from '../../src/sdk';
+import { UsageMeteringClient, UsageTracker } from '@tally/sdk';
 import { startApi, type RunningApi } from '../support/api-harness';
 
 let api: RunningApi;

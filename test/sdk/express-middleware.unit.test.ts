@@ -2,7 +2,8 @@
 // never for failures, unknown organizations, or at the cost of the response.
 import express, { type Request } from 'express';
 import request from 'supertest';
-import { trackUsage, UsageExtractionError, UsageFeature, type TrackUsageMiddlewareOptions } from '../../src/sdk';
+import { UsageExtractionError, UsageFeature } from '@tally/sdk';
+import { trackUsage, type TrackUsageMiddlewareOptions } from '@tally/sdk/express';
 import { eventually, quietPeriod, RecordingRecorder } from './support/recording-recorder';
 
 let recorder: RecordingRecorder;

@@ -1,11 +1,12 @@
 // The small pieces the client and tracker rest on: backoff, Retry-After,
 // reading a problem document, blaming bulk items, and the bounded buffer.
+// They are not part of the package's exports, so they come from its sources.
 import fc from 'fast-check';
-import { blamedItemIndexes, bulkItemIndex } from '../../src/sdk/bulk-rejection';
-import { EventQueue } from '../../src/sdk/event-queue';
-import { TallyApiError } from '../../src/sdk/errors';
-import { apiErrorFrom, parseRetryAfter } from '../../src/sdk/problem-response';
-import { backoffDelayMs } from '../../src/sdk/retry-backoff';
+import { TallyApiError } from '@tally/sdk';
+import { blamedItemIndexes, bulkItemIndex } from '../../packages/sdk/src/bulk-rejection';
+import { EventQueue } from '../../packages/sdk/src/event-queue';
+import { apiErrorFrom, parseRetryAfter } from '../../packages/sdk/src/problem-response';
+import { backoffDelayMs } from '../../packages/sdk/src/retry-backoff';
 
 describe('backoffDelayMs', () => {
   it('stays between 0 and min(cap, base × 2^(retry−1)) for any retry and any jitter', () => {

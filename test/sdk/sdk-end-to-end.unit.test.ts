@@ -3,7 +3,8 @@
 // Tally that fails once with a 503 before accepting.
 import express from 'express';
 import request from 'supertest';
-import { trackUsage, TrackUsage, UsageFeature, UsageMeteringClient, UsageTracker } from '../../src/sdk';
+import { TrackUsage, UsageFeature, UsageMeteringClient, UsageTracker } from '@tally/sdk';
+import { trackUsage } from '@tally/sdk/express';
 import { startFakeTallyServer, type FakeTallyServer } from './support/fake-tally-server';
 
 let tally: FakeTallyServer;

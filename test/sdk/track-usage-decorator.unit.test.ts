@@ -1,6 +1,6 @@
 // The @TrackUsage method decorator: it records after success only, and a
 // decorated method returns and throws exactly what it would without it.
-import { TrackUsage, UsageExtractionError, UsageFeature, type UsageRecorder } from '../../src/sdk';
+import { TrackUsage, UsageExtractionError, UsageFeature, type UsageRecorder } from '@tally/sdk';
 import { RecordingRecorder } from './support/recording-recorder';
 
 interface ScanReceiptDto {

@@ -1,6 +1,6 @@
 // The SDK's HTTP client against a real local server: what goes on the wire for
 // each seed method, and what a caller gets back when things go wrong.
-import { TallyApiError, TallyNetworkError, UsageFeature, UsageMeteringClient } from '../../src/sdk';
+import { TallyApiError, TallyNetworkError, UsageFeature, UsageMeteringClient } from '@tally/sdk';
 import { startFakeTallyServer, type FakeTallyServer } from './support/fake-tally-server';
 
 const API_KEY = 'tk_test_secret';

@@ -1,7 +1,7 @@
 // The background tracker's delivery: which failures it retries (always with
 // the same idempotency keys, so nothing is counted twice), which it gives up
 // on, and how it saves the good items of a bulk the server refused for one bad item.
-import { TallyApiError, TallyNetworkError, TrackerShutDownError, UsageTracker, type TrackUsageInput, type UsageTrackerOptions } from '../../src/sdk';
+import { TallyApiError, TallyNetworkError, TrackerShutDownError, UsageTracker, type TrackUsageInput, type UsageTrackerOptions } from '@tally/sdk';
 import { FakeBulkClient, hangUntilAborted, type CallBehaviour } from './support/fake-bulk-client';
 
 type Report = { error: Error; events: readonly TrackUsageInput[] };

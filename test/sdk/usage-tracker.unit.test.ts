@@ -1,6 +1,6 @@
 // The background tracker's buffering: when it sends, how it groups, what it
 // stamps on each event, and that track() can never hurt its caller.
-import { InvalidUsageEventError, TrackerShutDownError, UsageBufferFullError, UsageTracker, type TrackUsageInput, type UsageTrackerOptions } from '../../src/sdk';
+import { InvalidUsageEventError, TrackerShutDownError, UsageBufferFullError, UsageTracker, type TrackUsageInput, type UsageTrackerOptions } from '@tally/sdk';
 import { FakeBulkClient } from './support/fake-bulk-client';
 
 type Report = { error: Error; events: readonly TrackUsageInput[] };

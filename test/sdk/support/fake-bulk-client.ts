@@ -2,7 +2,7 @@
 // like the server: it accepts a bulk, remembers its idempotency keys and
 // answers a resent key as a duplicate. Tests queue failures for the next calls
 // to see how the tracker reacts.
-import type { BulkUsageItem, BulkUsageSender, RequestOptions, TrackBulkUsageResult } from '../../../src/sdk';
+import type { BulkUsageItem, BulkUsageSender, RequestOptions, TrackBulkUsageResult } from '@tally/sdk';
 
 export interface BulkCall {
   readonly organizationId: string;

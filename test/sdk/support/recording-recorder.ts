@@ -1,6 +1,6 @@
 // A UsageRecorder that keeps what it is given, for tests of the middleware and
 // the decorator, which only hand events and errors to a recorder.
-import type { TrackUsageInput, UsageRecorder } from '../../../src/sdk';
+import type { TrackUsageInput, UsageRecorder } from '@tally/sdk';
 
 export class RecordingRecorder implements UsageRecorder {
   readonly events: TrackUsageInput[] = [];
