@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const outerLayers = ['**/infrastructure/**', '**/projections/**', '**/workflows/**', '**/cli/**', '**/sdk/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'web/dist/**', 'web/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
