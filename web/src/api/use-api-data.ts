@@ -1,6 +1,8 @@
 // Loads what a page shows and, when asked, keeps it current: it refreshes on
-// an interval while the tab is visible, keeps showing the last answer when a
-// refresh fails (and says so), and ignores answers to superseded requests.
+// an interval while the tab is visible (never while the last load is still
+// waiting for its answer, so a slow answer is not dropped for a newer request),
+// keeps showing the last answer when a refresh fails (and says so), and
+// ignores answers to requests that a reload superseded.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from './api-problem';
 
@@ -10,7 +12,8 @@ export interface ApiData<T> {
   readonly loading: boolean;
   /** When the shown data was last loaded. */
   readonly loadedAt: Date | undefined;
-  reload(): void;
+  /** Loads again, keeping the shown data until the answer arrives; resolves once it did. */
+  reload(): Promise<void>;
 }
 
 export interface ApiDataOptions {
@@ -25,18 +28,22 @@ function asProblem(error: unknown): ApiProblem {
 export function useApiData<T>(load: () => Promise<T>, dependencies: readonly unknown[], options: ApiDataOptions = {}): ApiData<T> {
   const [state, setState] = useState<Omit<ApiData<T>, 'reload'>>({ data: undefined, problem: undefined, loading: true, loadedAt: undefined });
   const generation = useRef(0);
+  const inFlight = useRef(false);
   const loader = useRef(load);
   loader.current = load;
 
   const run = useCallback(async (keepData: boolean) => {
     generation.current += 1;
     const mine = generation.current;
+    inFlight.current = true;
     setState((previous) => ({ ...previous, loading: true, ...(keepData ? {} : { data: undefined, problem: undefined }) }));
     try {
       const data = await loader.current();
       if (mine === generation.current) setState({ data, problem: undefined, loading: false, loadedAt: new Date() });
     } catch (error) {
       if (mine === generation.current) setState((previous) => ({ ...previous, problem: asProblem(error), loading: false }));
+    } finally {
+      if (mine === generation.current) inFlight.current = false;
     }
   }, []);
 
@@ -44,11 +51,11 @@ export function useApiData<T>(load: () => Promise<T>, dependencies: readonly unk
     void run(false);
     if (options.refreshMs === undefined) return undefined;
     const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void run(true);
+      if (document.visibilityState === 'visible' && !inFlight.current) void run(true);
     }, options.refreshMs);
     return () => clearInterval(timer);
     // The caller's dependencies decide when the data is loaded afresh.
   }, [...dependencies, options.refreshMs]);
 
-  return { ...state, reload: () => void run(true) };
+  return { ...state, reload: () => run(true) };
 }

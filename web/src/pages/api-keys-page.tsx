@@ -11,6 +11,7 @@ import { formatDateTime } from '../format/dates';
 import { useConsole } from '../session/console-context';
 import { issuedKeys, recordKey, type IssuedKeyRecord } from '../session/issued-keys';
 import type { OrganizationPageProps } from './organization-pages';
+import { TableRegion } from '../components/table-region';
 
 function NewKey({ issued, onDone }: { issued: IssuedApiKey; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
@@ -135,7 +136,7 @@ export function ApiKeysPage({ organization }: OrganizationPageProps) {
         {records.length === 0 ? (
           <p>None yet. Tally does not list keys; revoke older ones by their id.</p>
         ) : (
-          <div class="overflow-auto">
+          <TableRegion label="Keys issued in this tab">
             <table>
               <thead>
                 <tr>
@@ -166,7 +167,7 @@ export function ApiKeysPage({ organization }: OrganizationPageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
       </section>
     </>

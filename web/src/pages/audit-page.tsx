@@ -14,6 +14,7 @@ import { formatDateTime, formatPeriod } from '../format/dates';
 import { formatAmount, formatQuantity } from '../format/quantities';
 import { useConsole } from '../session/console-context';
 import type { OrganizationPageProps } from './organization-pages';
+import { TableRegion } from '../components/table-region';
 
 type Column = 'eventsCounted' | 'duplicatesIgnored' | 'corrections' | 'quantity' | 'includedQuantity' | 'overageQuantity' | 'overageAmount' | 'reportedToStripe' | 'invoiced';
 
@@ -66,7 +67,7 @@ const COLUMNS: readonly [Column, string][] = [
 function AuditTable({ audit }: { audit: PeriodAudit }) {
   const differencesAt = (feature: string, column: Column) => audit.differences.filter((difference) => difference.feature === feature && COLUMN_OF_FIELD[difference.field] === column);
   return (
-    <div class="overflow-auto">
+    <TableRegion label="Audit by feature">
       <table class="audit">
         <caption>Recomputed from the event log</caption>
         <thead>
@@ -101,7 +102,7 @@ function AuditTable({ audit }: { audit: PeriodAudit }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 

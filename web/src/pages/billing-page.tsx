@@ -11,6 +11,7 @@ import { ProblemAlert } from '../components/problem-alert';
 import { formatDateTime, formatPeriod } from '../format/dates';
 import { useConsole } from '../session/console-context';
 import type { OrganizationPageProps } from './organization-pages';
+import { TableRegion } from '../components/table-region';
 
 const BILLING_REFRESH_MS = 5_000;
 
@@ -80,7 +81,7 @@ export function BillingPage({ organization }: OrganizationPageProps) {
     try {
       const result = await answerOf(client.POST('/api/admin/jobs/{job}', { params: { path: { job } }, body: { organizationId: orgId } }));
       setJobMessage(result.signalled === 0 ? `${job}: no running period workflow to signal.` : `${job}: signalled the period workflow.`);
-      status.reload();
+      void status.reload();
     } catch (error) {
       setJobProblem(error instanceof ApiProblem ? error : new ApiProblem(0, null));
     } finally {
@@ -106,7 +107,7 @@ export function BillingPage({ organization }: OrganizationPageProps) {
             {data.failures.length === 0 ? (
               <p>None.</p>
             ) : (
-              <div class="overflow-auto">
+              <TableRegion label="Billing failures">
                 <table>
                   <thead>
                     <tr>
@@ -127,7 +128,7 @@ export function BillingPage({ organization }: OrganizationPageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableRegion>
             )}
           </section>
         </>

@@ -44,7 +44,11 @@ export function CreateOrganizationForm() {
     setProblem(null);
     const request = requestFrom(values);
     try {
-      await answerOf(client.POST('/api/organizations', { body: request }));
+      const created = await answerOf(client.POST('/api/organizations', { body: request }));
+      // The organization's page reads the read models; let them include the new organization first.
+      if (created.position !== null) {
+        await answerOf(client.GET('/api/organizations/{orgId}', { params: { path: { orgId: request.organizationId }, query: { waitForPosition: created.position } } }));
+      }
       rememberOrganization({ organizationId: request.organizationId, name: request.name ?? request.organizationId });
       navigate(organizationPath(request.organizationId));
     } catch (error) {

@@ -16,6 +16,7 @@ import { formatAmount, formatQuantity } from '../format/quantities';
 import { useConsole } from '../session/console-context';
 import type { OrganizationPageProps } from './organization-pages';
 import { LIVE_REFRESH_MS } from './overview-page';
+import { TableRegion } from '../components/table-region';
 
 interface PeriodData {
   readonly usage: CurrentUsage;
@@ -25,7 +26,7 @@ interface PeriodData {
 
 function PeriodTable({ data, timeZone }: { data: PeriodData; timeZone: string }) {
   return (
-    <div class="overflow-auto">
+    <TableRegion label="The open period by feature">
       <table>
         <caption>The open period by feature</caption>
         <thead>
@@ -61,7 +62,7 @@ function PeriodTable({ data, timeZone }: { data: PeriodData; timeZone: string })
           })}
         </tbody>
       </table>
-    </div>
+    </TableRegion>
   );
 }
 
@@ -103,16 +104,16 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
       {data === undefined && !period.problem && <p aria-busy="true">Reading usage…</p>}
       {data && feature && chart && (
         <>
-          <label class="feature-choice">
-            Feature
-            <select name="feature" value={feature.feature} onChange={(event) => setChosen(event.currentTarget.value)}>
+          <div class="feature-choice">
+            <label for="chart-feature">Feature</label>
+            <select id="chart-feature" name="feature" value={feature.feature} onChange={(event) => setChosen(event.currentTarget.value)}>
               {data.usage.features.map((candidate) => (
                 <option key={candidate.feature} value={candidate.feature}>
                   {candidate.displayName}
                 </option>
               ))}
             </select>
-          </label>
+          </div>
           <ChartCanvas
             config={chart}
             summary={`${feature.displayName}: ${formatQuantity(feature.totalQuantity)} ${feature.unit} used so far this period, ${feature.resetPeriod.toLowerCase()} windows of ${formatQuantity(feature.includedQuantity)} included; projected ${formatQuantity(data.estimate.features.find((estimate) => estimate.feature === feature.feature)?.projectedQuantity ?? feature.totalQuantity)} by the period's end.`}

@@ -14,6 +14,7 @@ import { formatDateTime, formatPeriod } from '../format/dates';
 import { formatAmount, formatQuantity, formatTotals } from '../format/quantities';
 import { useConsole } from '../session/console-context';
 import type { OrganizationPageProps } from './organization-pages';
+import { TableRegion } from '../components/table-region';
 
 const PERIODS_SHOWN = 12;
 const NO_PERIODS: readonly HistoryPeriod[] = [];
@@ -79,7 +80,7 @@ export function HistoryPage({ organization }: OrganizationPageProps) {
           ) : (
             <>
               <ChartCanvas config={chart} summary={`Amount billed per closed period in ${organization.currency}, by feature: ${periods.map((period) => `${periodKeyOf(period.periodStart, zone)} ${formatTotals(period.totals, organization.currency)}`).join(', ')}`} />
-              <div class="overflow-auto">
+              <TableRegion label="Closed periods">
                 <table class="history">
                   <caption>Closed periods, newest first</caption>
                   <thead>
@@ -98,7 +99,7 @@ export function HistoryPage({ organization }: OrganizationPageProps) {
                     <PeriodRows key={period.periodStart} period={period} timeZone={zone} currency={organization.currency} />
                   ))}
                 </table>
-              </div>
+              </TableRegion>
             </>
           )}
         </>

@@ -22,8 +22,8 @@ import { QuotasPage } from './quotas-page';
 
 export interface OrganizationPageProps {
   readonly organization: Organization;
-  /** Read the organization again, e.g. after its quotas changed. */
-  readonly reloadOrganization: () => void;
+  /** Read the organization again, e.g. after its quotas changed; resolves once it is shown. */
+  readonly reloadOrganization: () => Promise<void>;
 }
 
 const PAGES: Record<OrganizationPageName, (props: OrganizationPageProps) => preact.JSX.Element> = {

@@ -12,6 +12,7 @@ import { organizationPath } from '../console-routes';
 import { useConsole } from '../session/console-context';
 import { knownOrganizations, rememberOrganization } from '../session/known-organizations';
 import { CreateOrganizationForm } from './create-organization-form';
+import { TableRegion } from '../components/table-region';
 
 function FindOrganization() {
   const { client } = useConsole();
@@ -66,7 +67,7 @@ function FindOrganization() {
       {matches.length === 0 ? (
         <p>{known.length === 0 ? 'No organizations opened in this tab yet.' : 'No opened organization matches.'}</p>
       ) : (
-        <div class="overflow-auto">
+        <TableRegion label="Organizations opened in this tab">
           <table>
             <caption class="visually-hidden">Organizations opened in this tab</caption>
             <thead>
@@ -86,7 +87,7 @@ function FindOrganization() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
     </section>
   );

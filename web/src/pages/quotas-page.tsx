@@ -12,6 +12,7 @@ import { draftOf, describePricing, emptyDraft, ENFORCEMENT_LABELS, type QuotaDra
 import { QuotaForm } from '../quotas/quota-form';
 import { useConsole } from '../session/console-context';
 import type { OrganizationPageProps } from './organization-pages';
+import { TableRegion } from '../components/table-region';
 
 function QuotaRow({ quota, onEdit, onRemove }: { quota: ConfiguredQuota; onEdit: () => void; onRemove: () => void }) {
   return (
@@ -55,8 +56,8 @@ export function QuotasPage({ organization, reloadOrganization }: OrganizationPag
     try {
       const written = await answerOf(client.DELETE('/api/usage/{orgId}/quota/{feature}', { params: { path: { orgId, feature } } }));
       if (written.position !== null) await answerOf(client.GET('/api/organizations/{orgId}', { params: { path: { orgId }, query: { waitForPosition: written.position } } }));
+      await reloadOrganization();
       setStatus(`Removed the ${feature} quota.`);
-      reloadOrganization();
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, null));
     }
@@ -74,7 +75,7 @@ export function QuotasPage({ organization, reloadOrganization }: OrganizationPag
         {organization.quotas.length === 0 ? (
           <p>No quotas configured: every feature uses the catalogue's default.</p>
         ) : (
-          <div class="overflow-auto">
+          <TableRegion label="Configured quotas">
             <table>
               <thead>
                 <tr>
@@ -102,7 +103,7 @@ export function QuotasPage({ organization, reloadOrganization }: OrganizationPag
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableRegion>
         )}
       </section>
       <QuotaForm
@@ -111,9 +112,10 @@ export function QuotasPage({ organization, reloadOrganization }: OrganizationPag
         onDraft={setDraft}
         knownFeatures={knownFeatures}
         editCount={editCount}
-        onSaved={(feature) => {
+        onSaved={async (feature) => {
+          setStatus('');
+          await reloadOrganization();
           setStatus(`Saved the ${feature} quota.`);
-          reloadOrganization();
         }}
       />
     </>

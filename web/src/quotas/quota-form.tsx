@@ -18,7 +18,7 @@ interface QuotaFormProps {
   readonly draft: QuotaDraft;
   readonly onDraft: (draft: QuotaDraft) => void;
   readonly knownFeatures: readonly string[];
-  readonly onSaved: (feature: string) => void;
+  readonly onSaved: (feature: string) => Promise<void>;
   /** Changes each time a quota of the table is opened for editing. */
   readonly editCount: number;
 }
@@ -48,7 +48,7 @@ export function QuotaForm({ organization, draft, onDraft, knownFeatures, onSaved
       if (written.position !== null) {
         await answerOf(client.GET('/api/organizations/{orgId}', { params: { path: { orgId }, query: { waitForPosition: written.position } } }));
       }
-      onSaved(draft.feature.trim());
+      await onSaved(draft.feature.trim());
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, null));
     } finally {
