@@ -8,7 +8,8 @@ import { UsageMeteringClient } from '../src/sdk';
 const url = process.env.TALLY_URL ?? 'http://127.0.0.1:3000';
 const directory = process.env.TALLY_DEMO_DIR ?? '.data/demo';
 const adminKey = readFileSync(join(directory, 'admin.key'), 'utf8').trim();
-const ORG = 'org_demo';
+// Tests seed their own copy under another id, so they never share a period workflow with a running demo.
+const ORG = process.env.TALLY_DEMO_ORG ?? 'org_demo';
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}${path}`, {
