@@ -166,8 +166,10 @@ describe('signed in with the organization key', () => {
     await openPage(page, 'Current period');
     await page.getByRole('heading', { level: 1, name: 'Current period of Demo Org' }).waitFor();
     await page.getByRole('img', { name: /used so far this period/ }).waitFor();
+    await page.locator('canvas[data-drawn]').waitFor();
     await page.getByLabel('Feature', { exact: true }).selectOption('SMS_SENT');
     await page.getByRole('img', { name: /^SMS Messages: .* daily windows of 100 included/ }).waitFor();
+    await page.locator('canvas[data-drawn]').waitFor();
     const usage = await json<{ features: { feature: string; totalQuantity: number }[] }>(tally.api(`/api/usage/${demoOrganization}`, { apiKey: tally.organizationKey }));
     for (const feature of usage.features) {
       expect(await textOf(page, `tr[data-feature="${feature.feature}"] td:nth-of-type(4)`)).toBe(quantity(feature.totalQuantity));
@@ -345,6 +347,7 @@ describe('signed in with the admin key', () => {
     await page.goto(`/#/organizations/${demoOrganization}/history`);
     await page.getByRole('heading', { level: 1, name: 'History of Demo Org' }).waitFor();
     await page.getByRole('img', { name: /^Amount billed per closed period/ }).waitFor();
+    await page.locator('canvas[data-drawn]').waitFor();
     const [period] = history.periods;
     expect(await textOf(page, 'tbody [data-figure=periodTotal]')).toBe(totals(period.totals));
     for (const line of period.features) {

@@ -1,6 +1,6 @@
-// The organization's calendar as the API defines it: local days, ISO weeks and
-// billing periods in its IANA time zone (luxon, so DST days are 23 or 25
-// hours, exactly as the server counts them).
+// The organization's calendar as the API defines it: local days and ISO weeks
+// in its IANA time zone (luxon, so DST days are 23 or 25 hours, exactly as the
+// server counts them). Only the current-period chart needs it, and loads it.
 import { DateTime } from 'luxon';
 import type { ResetPeriod } from '../api/tally-api';
 
@@ -20,9 +20,6 @@ export interface QuotaWindowSpan {
 }
 
 const local = (iso: string, timeZone: string) => DateTime.fromISO(iso, { zone: timeZone });
-
-/** "2026-11": the month the period starts in, in the organization's calendar; the audit's `period`. */
-export const periodKeyOf = (periodStart: string, timeZone: string): string => local(periodStart, timeZone).toFormat('yyyy-MM');
 
 export function localDaysOf(periodStart: string, periodEnd: string, timeZone: string): LocalDay[] {
   const end = local(periodEnd, timeZone);

@@ -6,21 +6,26 @@
 import type { ChartConfiguration } from 'chart.js';
 import type { AnnotationOptions } from 'chartjs-plugin-annotation';
 import { DateTime } from 'luxon';
-import type { CostEstimate, FeatureUsage, QuotaCheck } from '../api/tally-api';
-import { dayIndexOf, type LocalDay, type QuotaWindowSpan } from '../calendar/organization-calendar';
+import type { CostEstimate, FeatureUsage } from '../api/tally-api';
+import { dayIndexOf, localDaysOf, quotaWindowsOf, type LocalDay, type QuotaWindowSpan } from '../calendar/organization-calendar';
 
-export interface CurrentPeriodSeries {
+export interface CurrentPeriodInput {
+  readonly periodStart: string;
+  readonly periodEnd: string;
   readonly feature: FeatureUsage;
-  readonly check: QuotaCheck | undefined;
   readonly estimate: CostEstimate['features'][number] | undefined;
-  readonly days: readonly LocalDay[];
-  readonly windows: readonly QuotaWindowSpan[];
   readonly now: string;
   readonly timeZone: string;
 }
 
+interface CurrentPeriodSeries extends CurrentPeriodInput {
+  readonly days: readonly LocalDay[];
+  readonly windows: readonly QuotaWindowSpan[];
+}
+
 const WINDOW_SHADES = ['rgba(29, 78, 216, 0.06)', 'rgba(29, 78, 216, 0.13)'];
 
+// The current window's figures are in the table below the chart; a label on a one-day band would not fit.
 function windowBoxes(series: CurrentPeriodSeries, today: number): AnnotationOptions[] {
   return series.windows.map((window, index) => {
     const current = window.firstDay <= today && today <= window.lastDay;
@@ -31,13 +36,14 @@ function windowBoxes(series: CurrentPeriodSeries, today: number): AnnotationOpti
       backgroundColor: current ? 'rgba(180, 83, 9, 0.14)' : WINDOW_SHADES[index % 2],
       borderWidth: 0,
       drawTime: 'beforeDatasetsDraw',
-      label: current && series.check ? { display: true, content: `current window: ${series.check.used} of ${series.check.included}`, position: { x: 'center', y: 'start' }, color: '#7c2d12', font: { size: 11 } } : undefined,
     };
   });
 }
 
-export function currentPeriodChart(series: CurrentPeriodSeries): ChartConfiguration<'line'> {
-  const { feature, estimate, days } = series;
+export function currentPeriodChart(input: CurrentPeriodInput): ChartConfiguration<'line'> {
+  const days = localDaysOf(input.periodStart, input.periodEnd, input.timeZone);
+  const series: CurrentPeriodSeries = { ...input, days, windows: quotaWindowsOf(days, input.feature.resetPeriod, input.timeZone) };
+  const { feature, estimate } = series;
   const today = Math.max(0, dayIndexOf(days, series.now));
   const last = days.length - 1;
   const projected = estimate?.projectedQuantity ?? feature.totalQuantity;

@@ -3,7 +3,7 @@
 // billed in another currency is left to the table.
 import type { ChartConfiguration } from 'chart.js';
 import type { HistoryPeriod } from '../api/tally-api';
-import { periodKeyOf } from '../calendar/organization-calendar';
+import { periodKeyOf } from '../calendar/period-key';
 import { colourOf } from './feature-colours';
 
 export function historyChart(periods: readonly HistoryPeriod[], currency: string, timeZone: string): ChartConfiguration<'bar'> {

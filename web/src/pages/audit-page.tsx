@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api/api-problem';
 import type { AuditDifference, AuditedFeature, PeriodAudit } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
-import { periodKeyOf } from '../calendar/organization-calendar';
+import { periodKeyOf } from '../calendar/period-key';
 import { FieldError, invalidWhen } from '../components/field-error';
 import { PageHeading } from '../components/page-heading';
 import { ProblemAlert } from '../components/problem-alert';

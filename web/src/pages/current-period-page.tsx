@@ -1,13 +1,11 @@
 // The open billing period, feature by feature, over the organization's local
 // days: quota windows (daily, weekly or the whole period), usage to date and
 // the projection to the period's end, with the same numbers in a table.
-import { useMemo, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { CostEstimate, CurrentUsage, QuotaCheck } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
 import { useApiData } from '../api/use-api-data';
-import { localDaysOf, quotaWindowsOf } from '../calendar/organization-calendar';
 import { ChartCanvas } from '../charts/chart-canvas';
-import { currentPeriodChart } from '../charts/current-period-chart';
 import { FreshnessNote } from '../components/freshness-note';
 import { PageHeading } from '../components/page-heading';
 import { ProblemAlert } from '../components/problem-alert';
@@ -83,15 +81,14 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
   const [chosen, setChosen] = useState<string | null>(null);
   const data = period.data;
   const feature = data?.usage.features.find((candidate) => candidate.feature === chosen) ?? data?.usage.features[0];
-  const chart = useMemo(() => {
-    if (!data || !feature) return null;
-    const days = localDaysOf(data.usage.periodStart, data.usage.periodEnd, zone);
+  const loadChart = useCallback(async () => {
+    if (!data || !feature) throw new Error('no feature to draw');
+    const { currentPeriodChart } = await import('../charts/current-period-chart');
     return currentPeriodChart({
+      periodStart: data.usage.periodStart,
+      periodEnd: data.usage.periodEnd,
       feature,
-      check: data.checks.find((check) => check.feature === feature.feature),
       estimate: data.estimate.features.find((estimate) => estimate.feature === feature.feature),
-      days,
-      windows: quotaWindowsOf(days, feature.resetPeriod, zone),
       now: new Date().toISOString(),
       timeZone: zone,
     });
@@ -102,7 +99,7 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
       <PageHeading title={`Current period of ${organization.name}`}>{data ? `${formatPeriod(data.usage.periodStart, data.usage.periodEnd, zone)} in ${zone}` : zone}</PageHeading>
       {period.problem && <ProblemAlert problem={period.problem} context={data ? 'Refreshing failed; showing the last answer' : 'Reading usage'} />}
       {data === undefined && !period.problem && <p aria-busy="true">Reading usage…</p>}
-      {data && feature && chart && (
+      {data && feature && (
         <>
           <div class="feature-choice">
             <label for="chart-feature">Feature</label>
@@ -115,7 +112,7 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
             </select>
           </div>
           <ChartCanvas
-            config={chart}
+            load={loadChart}
             summary={`${feature.displayName}: ${formatQuantity(feature.totalQuantity)} ${feature.unit} used so far this period, ${feature.resetPeriod.toLowerCase()} windows of ${formatQuantity(feature.includedQuantity)} included; projected ${formatQuantity(data.estimate.features.find((estimate) => estimate.feature === feature.feature)?.projectedQuantity ?? feature.totalQuantity)} by the period's end.`}
           />
           <p>

@@ -1,12 +1,11 @@
 // History: the closed billing periods with what each one billed, as a chart
 // and as the table behind it (the exact amounts).
-import { useMemo } from 'preact/hooks';
+import { useCallback } from 'preact/hooks';
 import type { HistoryPeriod } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
 import { useApiData } from '../api/use-api-data';
-import { periodKeyOf } from '../calendar/organization-calendar';
+import { periodKeyOf } from '../calendar/period-key';
 import { ChartCanvas } from '../charts/chart-canvas';
-import { historyChart } from '../charts/history-chart';
 import { FreshnessNote } from '../components/freshness-note';
 import { PageHeading } from '../components/page-heading';
 import { ProblemAlert } from '../components/problem-alert';
@@ -66,7 +65,7 @@ export function HistoryPage({ organization }: OrganizationPageProps) {
   const history = useApiData(() => answerOf(client.GET('/api/usage/{orgId}/history', { params: { path: { orgId }, query: { limit: PERIODS_SHOWN } } })), [client, orgId]);
   const zone = organization.timeZone;
   const periods = history.data?.periods ?? NO_PERIODS;
-  const chart = useMemo(() => historyChart(periods, organization.currency, zone), [periods, organization.currency, zone]);
+  const loadChart = useCallback(() => import('../charts/history-chart').then(({ historyChart }) => historyChart(periods, organization.currency, zone)), [periods, organization.currency, zone]);
   return (
     <>
       <PageHeading title={`History of ${organization.name}`}>The last {PERIODS_SHOWN} closed billing periods, as they were billed.</PageHeading>
@@ -79,7 +78,7 @@ export function HistoryPage({ organization }: OrganizationPageProps) {
             <p>No billing period has closed yet.</p>
           ) : (
             <>
-              <ChartCanvas config={chart} summary={`Amount billed per closed period in ${organization.currency}, by feature: ${periods.map((period) => `${periodKeyOf(period.periodStart, zone)} ${formatTotals(period.totals, organization.currency)}`).join(', ')}`} />
+              <ChartCanvas load={loadChart} summary={`Amount billed per closed period in ${organization.currency}, by feature: ${periods.map((period) => `${periodKeyOf(period.periodStart, zone)} ${formatTotals(period.totals, organization.currency)}`).join(', ')}`} />
               <TableRegion label="Closed periods">
                 <table class="history">
                   <caption>Closed periods, newest first</caption>
