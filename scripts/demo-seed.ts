@@ -55,6 +55,7 @@ async function main(): Promise<void> {
 Tally is running.
 
   API            ${url}   (OpenAPI: ${url}/openapi.json, metrics: ${url}/metrics)
+  Console        ${url}/   paste the demo org key with organization ${ORG}, or the admin key (all organizations)
   Temporal UI    http://127.0.0.1:8233
   admin key      ${adminKey}
   demo org       ${ORG}
