@@ -42,7 +42,23 @@ export interface DemoTally {
   stop(): Promise<void>;
 }
 
-export async function startDemoTally(): Promise<DemoTally> {
+function startWorker(env: Record<string, string>): ChildProcess {
+  // The worker's log stays under .data/ after the run, for when a billing step does not happen.
+  mkdirSync(LOGS, { recursive: true });
+  const log = openSync(join(LOGS, 'worker.log'), 'w');
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', log, log],
+  });
+}
+
+export interface DemoTallyOptions {
+  /** Without `tally worker` nothing bills, and nothing competes for the cores (the console's benchmark). */
+  readonly worker?: boolean;
+}
+
+export async function startDemoTally(options: DemoTallyOptions = {}): Promise<DemoTally> {
   const directory = mkdtempSync(join(tmpdir(), 'tally-console-'));
   const runId = randomUUID().slice(0, 8);
   const organizationId = `org_demo_${runId}`;
@@ -53,14 +69,7 @@ export async function startDemoTally(): Promise<DemoTally> {
     TALLY_EMBEDDED_PROJECTOR: 'true',
   };
   const server: ApiProcess = await startApiProcess(env);
-  // The worker's log stays under .data/ after the run, for when a billing step does not happen.
-  mkdirSync(LOGS, { recursive: true });
-  const workerLog = openSync(join(LOGS, 'worker.log'), 'w');
-  const worker: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
-    cwd: projectRoot,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', workerLog, workerLog],
-  });
+  const worker = options.worker === false ? null : startWorker(env);
   // The demo's seed reads the admin key from its folder and leaves the organization's key there.
   writeFileSync(join(directory, 'admin.key'), adminKey, { mode: 0o600 });
   await run(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'demo-seed.ts')], {
@@ -92,9 +101,11 @@ export async function startDemoTally(): Promise<DemoTally> {
       await client.connection.close();
     },
     async stop() {
-      const exited = new Promise((resolve) => (worker.exitCode === null ? worker.once('exit', resolve) : resolve(null)));
-      worker.kill('SIGTERM');
-      await exited;
+      if (worker) {
+        const exited = new Promise((resolve) => (worker.exitCode === null ? worker.once('exit', resolve) : resolve(null)));
+        worker.kill('SIGTERM');
+        await exited;
+      }
       await server.stop();
       await mongo.db.dropDatabase();
       await mongo.close();
