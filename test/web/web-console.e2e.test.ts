@@ -213,6 +213,14 @@ describe('signed in with the organization key', () => {
     expect(await page.locator('#error-pricing-tiers-0--upTo').count()).toBe(0);
     await screenshot(page, 'quotas');
 
+    // Package pricing: a price per started pack.
+    await page.getByRole('button', { name: 'Edit the API_CALL quota' }).click();
+    await page.getByLabel('Pricing model').selectOption('package');
+    await page.getByLabel('Package size (units)').fill('1000');
+    await page.getByLabel('Price per started package (minor units)').fill('100');
+    await page.getByRole('button', { name: 'Save quota' }).click();
+    await page.locator('tr[data-feature="API_CALL"]', { hasText: '100 minor units of EUR per started pack of 1000' }).waitFor();
+
     await openPage(page, 'Overview');
     expect(await textOf(page, 'article[data-feature="OCR_SCAN"] [data-figure=includedQuantity]')).toBe('150');
   });
