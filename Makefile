@@ -12,17 +12,18 @@ endif
 
 JEST := npx --no-install jest
 
-.PHONY: help install tools stack-up stack-down stack-status lint typecheck test test-unit test-contract test-int test-e2e demo demo-down bench
+.PHONY: help install tools browser web stack-up stack-down stack-status lint typecheck test test-unit test-contract test-int test-e2e demo demo-down bench
 
 help:
 	@echo "make demo          start the local stack and Tally (API, projector, worker) with demo data"
 	@echo "make demo-down     stop the demo's processes and the local stack"
 	@echo "make test          install what is missing, then lint, type-check and run every test group"
+	@echo "make web           build the web console into web/dist (tally serve serves it at /)"
 	@echo "make stack-up|stack-down|stack-status"
 	@echo "make test-unit|test-contract|test-int|test-e2e"
 	@echo "make bench         run every benchmark in bench/ and print its figures (takes several minutes)"
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json web/package.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -30,6 +31,13 @@ install: node_modules/.installed
 
 tools:
 	@scripts/stack.sh tools
+
+# Debian's Chromium for the web console's browser tests (installed with apt when missing).
+browser:
+	@scripts/chromium.sh
+
+web: install
+	npm run --silent build:web
 
 stack-up: install
 	@scripts/stack.sh up
@@ -47,8 +55,9 @@ lint: install
 typecheck: install
 	npx --no-install tsc --noEmit
 	npx --no-install tsc --noEmit -p test/nestjs/tsconfig.json
+	npm run --silent typecheck --workspace web
 
-test: install tools lint typecheck
+test: install tools browser lint typecheck web
 	$(JEST)
 
 test-unit: install
@@ -60,7 +69,7 @@ test-contract: install
 test-int: install tools
 	$(JEST) --selectProjects int
 
-test-e2e: install tools
+test-e2e: install tools browser web
 	$(JEST) --selectProjects e2e
 
 demo: install
@@ -72,7 +81,7 @@ demo-down:
 
 # Every benchmark in turn, one at a time so they do not share the cores; each
 # prints its figures. Needs the local stack, which this starts if it is down.
-BENCHMARKS := eventstore-append projector projector-follow read-your-write export api workflows
-bench: install tools
+BENCHMARKS := eventstore-append projector projector-follow read-your-write export api workflows web-console
+bench: install tools browser web
 	@scripts/stack.sh up
 	@for name in $(BENCHMARKS); do echo "== bench/$$name.bench.ts"; npx --no-install tsx bench/$$name.bench.ts || exit 1; done

@@ -18,7 +18,7 @@ const WORKFLOW_SANDBOX_FILES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'web/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

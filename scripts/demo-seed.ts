@@ -9,7 +9,8 @@ import { UsageMeteringClient } from '@tally/sdk';
 const url = process.env.TALLY_URL ?? 'http://127.0.0.1:3000';
 const directory = process.env.TALLY_DEMO_DIR ?? '.data/demo';
 const adminKey = readFileSync(join(directory, 'admin.key'), 'utf8').trim();
-const ORG = 'org_demo';
+// Tests seed their own copy under another id, so they never share a period workflow with a running demo.
+const ORG = process.env.TALLY_DEMO_ORG ?? 'org_demo';
 const TIME_ZONE = 'Europe/Berlin';
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
 Tally is running.
 
   API            ${url}   (OpenAPI: ${url}/openapi.json, metrics: ${url}/metrics)
+  Console        ${url}/   paste the demo org key with organization ${ORG}, or the admin key (all organizations)
   Temporal UI    http://127.0.0.1:${process.env.TALLY_TEMPORAL_UI_PORT ?? '8233'}
   admin key      ${adminKey}
   demo org       ${ORG}

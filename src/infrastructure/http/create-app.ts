@@ -28,6 +28,7 @@ import { organizationRoutes } from './routes/organization-routes';
 import { quotaRoutes } from './routes/quota-routes';
 import { reservationRoutes } from './routes/reservation-routes';
 import { usageRoutes } from './routes/usage-routes';
+import { webConsole } from './web-console';
 
 export interface AppOptions {
   /** The admin key (from TALLY_ADMIN_KEY): creates organizations and issues their keys. */
@@ -87,6 +88,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(requestMetrics(deps.metrics));
   for (const route of routes) mountRoute(app.router, route, services, mountOptions);
   refuseUndeclaredMethods(app.router, routes);
+  app.use(webConsole());
   app.use((req) => {
     throw new HttpProblem('not-found', `There is no route ${req.method} ${req.path.slice(0, 200)}.`);
   });
