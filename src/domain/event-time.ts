@@ -35,6 +35,14 @@ export function eventTime(event: OrganizationEvent): string {
       return event.data.releasedAt;
     case 'ReservationExpired':
       return event.data.noticedAt;
+    case 'AlertRuleSet':
+      return event.data.setAt;
+    case 'AlertRuleRemoved':
+      return event.data.removedAt;
+    case 'UsageThresholdCrossed':
+      return event.data.crossedAt;
+    case 'QuotaUsedUp':
+      return event.data.usedUpAt;
     default: {
       const unhandled: never = event;
       return unhandled;

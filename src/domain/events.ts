@@ -233,6 +233,60 @@ export type ReservationExpired = {
   readonly data: { readonly organizationId: string; readonly reservationId: string; readonly feature: string; readonly quantity: number; readonly expiresAt: string; readonly noticedAt: string };
 };
 
+/** What an alert rule watches, and the threshold it fires at (when the watched value reaches it). */
+export type AlertWatch =
+  /** A feature's usage in its quota window reaching a quantity. */
+  | { readonly kind: 'quantity'; readonly feature: string; readonly quantity: number }
+  /** A feature's usage in its quota window reaching a percentage of the included quantity in force (80, 100, 150…). */
+  | { readonly kind: 'percentOfIncluded'; readonly feature: string; readonly percentOfIncluded: number }
+  /** The organization's overage amount in a billing period, in one currency, reaching an amount (major units, decimal). */
+  | { readonly kind: 'overageAmount'; readonly overageAmount: string; readonly currency: string };
+
+/** An alert rule created or changed (the same ruleId replaces the rule). */
+export type AlertRuleSet = {
+  readonly type: 'AlertRuleSet';
+  readonly data: { readonly organizationId: string; readonly ruleId: string; readonly watch: AlertWatch; readonly setAt: string };
+};
+
+export type AlertRuleRemoved = {
+  readonly type: 'AlertRuleRemoved';
+  readonly data: { readonly organizationId: string; readonly ruleId: string; readonly removedAt: string };
+};
+
+/**
+ * A watched value reached an alert rule's threshold: decided with the usage
+ * that took it there and appended in the same write (cause 'usage'), or when
+ * the rule was set while the value was past it already (cause 'rule-created').
+ * Once per rule and window: usage falling back below and rising again in the
+ * same window does not fire again.
+ */
+export type UsageThresholdCrossed = {
+  readonly type: 'UsageThresholdCrossed';
+  readonly data: {
+    readonly organizationId: string;
+    readonly ruleId: string;
+    readonly watch: AlertWatch;
+    /** The threshold as a quantity (quantity, percentOfIncluded) or a decimal amount (overageAmount). */
+    readonly threshold: string;
+    /** The watched value right after the crossing. */
+    readonly value: string;
+    /** The quota window (feature rules) or billing period (overage rules) the crossing happened in. */
+    readonly window: IntervalRecord;
+    readonly cause: 'usage' | 'rule-created';
+    readonly crossedAt: string;
+  };
+};
+
+/**
+ * A hard quota's window is used up: the usage that reached the included
+ * quantity was accepted, and more usage in the window will be refused. Once
+ * per feature and window, with the usage that used it up.
+ */
+export type QuotaUsedUp = {
+  readonly type: 'QuotaUsedUp';
+  readonly data: { readonly organizationId: string; readonly feature: string; readonly included: number; readonly window: IntervalRecord; readonly usedUpAt: string };
+};
+
 export type OrganizationEvent =
   | OrganizationConfigured
   | CustomFeatureDefined
@@ -249,7 +303,11 @@ export type OrganizationEvent =
   | UsageReserved
   | ReservationCommitted
   | ReservationReleased
-  | ReservationExpired;
+  | ReservationExpired
+  | AlertRuleSet
+  | AlertRuleRemoved
+  | UsageThresholdCrossed
+  | QuotaUsedUp;
 
 export type OrganizationEventType = OrganizationEvent['type'];
 
@@ -275,6 +333,10 @@ export const ORGANIZATION_EVENT_TYPES: readonly OrganizationEventType[] = [
   'ReservationCommitted',
   'ReservationReleased',
   'ReservationExpired',
+  'AlertRuleSet',
+  'AlertRuleRemoved',
+  'UsageThresholdCrossed',
+  'QuotaUsedUp',
 ];
 
 export function isOrganizationEventType(type: string): type is OrganizationEventType {

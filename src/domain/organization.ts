@@ -1,6 +1,7 @@
 // The state of one organization, folded from its events by a pure `evolve`:
 // its settings, custom features, quotas and which periods have closed. It is
 // what `decide` needs and nothing more; usage totals live in read models.
+import { EMPTY_ALERTS, evolveAlerts, type AlertState } from './alerts';
 import { builtInFeature, customFeature, type Aggregation, type FeatureDefinition } from './catalogue';
 import { DomainError } from './domain-error';
 import type { IntervalRecord, OrganizationEvent } from './events';
@@ -27,6 +28,8 @@ export type OrganizationState =
       readonly invoiceItems: readonly string[];
       /** Open reservations, and those ended within the last day. */
       readonly reservations: Reservations;
+      /** Alert rules, and what they fired in recent windows. */
+      readonly alerts: AlertState;
     };
 
 export interface StripeReportState {
@@ -69,6 +72,7 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
         stripeReports: {},
         invoiceItems: [],
         reservations: {},
+        alerts: EMPTY_ALERTS,
       };
     }
     return { ...state, settings };
@@ -108,6 +112,11 @@ export function evolve(state: OrganizationState, event: OrganizationEvent): Orga
     case 'ReservationReleased':
     case 'ReservationExpired':
       return { ...state, reservations: evolveReservations(state.reservations ?? {}, event, eventTime(event)) };
+    case 'AlertRuleSet':
+    case 'AlertRuleRemoved':
+    case 'UsageThresholdCrossed':
+    case 'QuotaUsedUp':
+      return { ...state, alerts: evolveAlerts(state.alerts ?? EMPTY_ALERTS, event, eventTime(event)) };
     case 'UsageDuplicateIgnored':
     case 'UsageAggregated':
     case 'StripeReportFailed':
