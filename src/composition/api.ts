@@ -4,6 +4,7 @@
 // here, so what is tested and measured is what runs.
 import type { Db } from 'mongodb';
 import type { Express } from 'express';
+import { AlertRules } from '../application/alerts/alert-rules';
 import { ApiKeys } from '../application/api-keys/api-keys';
 import { OrganizationDirectory } from '../application/organization/organization-directory';
 import { PeriodAudits } from '../application/audit/period-audit';
@@ -17,7 +18,7 @@ import { createApiMetrics, type ApiMetrics } from '../infrastructure/http/http-m
 import { storeAndReadModelsProbe } from '../infrastructure/http/readiness-probe';
 import type { Logger } from '../infrastructure/logging/logger';
 import { usageReadModels } from './read-side';
-import { composeWriteSide } from './write-side';
+import { composeWriteSide, randomIds } from './write-side';
 
 export interface ApiParts {
   readonly eventStore: EventStore;
@@ -48,6 +49,7 @@ export function composeApi(parts: ApiParts): ComposedApi {
   const metrics = parts.metrics ?? createApiMetrics();
   const app = createApp({
     commands,
+    alertRules: new AlertRules(handler, parts.ids ?? randomIds),
     queries,
     apiKeys,
     organizations,

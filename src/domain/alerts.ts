@@ -15,9 +15,9 @@ export interface AlertRule {
 
 export interface AlertState {
   readonly rules: Readonly<Record<string, AlertRule>>;
-  /** `${ruleId}|${windowStart}` → window end, for every rule that fired in a window not long over. */
+  /** firedKey(rule, window) → window end, for every rule that fired in a window not long over. */
   readonly fired: Readonly<Record<string, string>>;
-  /** `${feature}|${windowStart}` → window end, for every hard quota used up in a window not long over. */
+  /** usedUpKey(feature, window) → window end, for every hard quota used up in a window not long over. */
   readonly usedUp: Readonly<Record<string, string>>;
 }
 
@@ -29,8 +29,9 @@ export const MAX_ALERT_RULES = 100;
 /** How long after a window ends its crossings are remembered (late usage may still land in it). */
 const REMEMBERED_AFTER_WINDOW_MS = 8 * 24 * 60 * 60_000;
 
-export const firedKey = (ruleId: string, window: IntervalRecord): string => `${ruleId}|${window.start}`;
-export const usedUpKey = (feature: string, window: IntervalRecord): string => `${feature}|${window.start}`;
+// Epoch milliseconds rather than ISO strings: the state is stored in MongoDB documents, where a field name must not contain dots.
+export const firedKey = (ruleId: string, window: IntervalRecord): string => `${ruleId}|${Date.parse(window.start)}`;
+export const usedUpKey = (feature: string, window: IntervalRecord): string => `${feature}|${Date.parse(window.start)}`;
 
 type AlertEvent = AlertRuleSet | AlertRuleRemoved | UsageThresholdCrossed | QuotaUsedUp;
 

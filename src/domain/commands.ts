@@ -2,7 +2,7 @@
 // needs except the current state and "now": ids and idempotency keys are
 // assigned before deciding, so `decide` stays pure.
 import type { Aggregation } from './catalogue';
-import type { IntervalRecord, InvoiceItemCreated, StripeReportFailed, UsageReportedToStripe } from './events';
+import type { AlertWatch, IntervalRecord, InvoiceItemCreated, StripeReportFailed, UsageReportedToStripe } from './events';
 import type { OrganizationSettings } from './organization-settings';
 import type { PricingModel } from './pricing';
 import type { QuotaEnforcement } from './quota';
@@ -137,6 +137,17 @@ export type ReleaseReservation = {
   readonly data: { readonly organizationId: string; readonly reservationId: string };
 };
 
+/** Creates an alert rule, or replaces the rule with this id. */
+export type SetAlertRule = {
+  readonly type: 'SetAlertRule';
+  readonly data: { readonly organizationId: string; readonly ruleId: string; readonly watch: AlertWatch };
+};
+
+export type RemoveAlertRule = {
+  readonly type: 'RemoveAlertRule';
+  readonly data: { readonly organizationId: string; readonly ruleId: string };
+};
+
 export type OrganizationCommand =
   | ConfigureOrganization
   | DefineCustomFeature
@@ -151,4 +162,6 @@ export type OrganizationCommand =
   | RecordInvoiceItem
   | ReserveUsage
   | CommitReservation
-  | ReleaseReservation;
+  | ReleaseReservation
+  | SetAlertRule
+  | RemoveAlertRule;

@@ -101,7 +101,7 @@ afterAll(async () => {
 // Creating an organization that exists is a conflict; malformed creations must be refused for what they are.
 const creating = (method: string, path: string) => method === 'post' && path === '/api/organizations';
 
-const PATH_VALUES: Record<string, string> = { orgId: ORG, feature: 'OCR_SCAN', job: 'aggregate-all' };
+const PATH_VALUES: Record<string, string> = { orgId: ORG, feature: 'OCR_SCAN', job: 'aggregate-all', ruleId: 'rule_fuzz' };
 const concretePath = (operation: Operation, replaced: Record<string, string> = {}) =>
   operation.path.replace(/\{(\w+)\}/g, (_, name: string) => replaced[name] ?? (name === 'keyId' ? keyId : name === 'reservationId' ? reservationId : PATH_VALUES[name]));
 

@@ -61,6 +61,7 @@ beforeAll(async () => {
   api = await startApi();
   ({ apiKey: keyA } = await api.createOrganization('org_a'));
   ({ keyId: keyOfB } = await api.createOrganization('org_b'));
+  await api.request('POST', '/api/organizations/org_b/alerts', { body: { ruleId: 'rule_of_b', feature: 'OCR_SCAN', quantity: 5 } });
   ({ reservationId: reservationOfB } = await api.composed.commands.reserve({ organizationId: 'org_b', feature: 'AI_CLASSIFICATION', quantity: 5, expiresInSeconds: 86_400 }));
   const setUp = await api.request('POST', '/api/usage/org_b/quota', { body: { feature: 'OCR_SCAN', includedQuantity: 10, pricePerUnit: 5 } });
   const tracked = await api.request('POST', '/api/usage/track', { body: { organizationId: 'org_b', feature: 'OCR_SCAN', quantity: 3 } });
@@ -81,6 +82,7 @@ function requestFor(operation: Operation, organizationId: string) {
     .replace('{feature}', 'OCR_SCAN')
     .replace('{keyId}', keyOfB)
     .replace('{reservationId}', reservationOfB)
+    .replace('{ruleId}', 'rule_of_b')
     .replace('{job}', 'aggregate-all');
   const body = operation.example && (operation.bodyNamesOrganization ? { ...operation.example, organizationId } : operation.example);
   return { path: operation.requiredQuery ? `${path}?${operation.requiredQuery}` : path, body };

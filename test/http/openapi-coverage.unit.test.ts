@@ -3,6 +3,7 @@
 // document with the same method, and the document has nothing the app lacks.
 import pino from 'pino';
 import { Registry } from 'prom-client';
+import type { AlertRules } from '../../src/application/alerts/alert-rules';
 import type { ApiKeys } from '../../src/application/api-keys/api-keys';
 import type { OrganizationDirectory } from '../../src/application/organization/organization-directory';
 import type { PeriodAudits } from '../../src/application/audit/period-audit';
@@ -15,6 +16,7 @@ import request from 'supertest';
 // Building the app touches none of its parts, so bare stand-ins are enough here.
 const app = createApp({
   commands: {} as UsageCommands,
+  alertRules: {} as AlertRules,
   queries: {} as UsageQueries,
   apiKeys: {} as ApiKeys,
   organizations: {} as OrganizationDirectory,

@@ -3,6 +3,7 @@
 // The same declaration is mounted on Express (validation, access checks) and
 // registered in the OpenAPI document, so the two cannot disagree.
 import type { z } from 'zod';
+import type { AlertRules } from '../../application/alerts/alert-rules';
 import type { ApiKeys } from '../../application/api-keys/api-keys';
 import type { OrganizationDirectory } from '../../application/organization/organization-directory';
 import type { PeriodAudits } from '../../application/audit/period-audit';
@@ -24,6 +25,7 @@ export type RouteAccess = 'public' | 'organization' | 'admin';
 /** What the handlers work with; passed in, never global. */
 export interface ApiServices {
   readonly commands: UsageCommands;
+  readonly alertRules: AlertRules;
   readonly queries: UsageQueries;
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
@@ -63,7 +65,7 @@ interface RouteDeclaration {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'usage' | 'quotas' | 'organizations' | 'api-keys' | 'billing' | 'operations';
+  readonly tag: 'usage' | 'quotas' | 'organizations' | 'api-keys' | 'alerts' | 'billing' | 'operations';
   readonly access: RouteAccess;
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /** The route records usage or holds quantity, so a hard quota may refuse it (403 quota-exceeded). */

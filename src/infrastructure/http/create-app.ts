@@ -3,6 +3,7 @@
 // It receives all it needs (commands, queries, keys, probes, metrics, logger),
 // so tests and the `serve` command build it the same way with different parts.
 import express, { type Express } from 'express';
+import type { AlertRules } from '../../application/alerts/alert-rules';
 import type { ApiKeys } from '../../application/api-keys/api-keys';
 import type { Clock } from '../../application/ports/clock';
 import type { OrganizationDirectory } from '../../application/organization/organization-directory';
@@ -27,6 +28,7 @@ import { operationsRoutes } from './routes/operations-routes';
 import { organizationRoutes } from './routes/organization-routes';
 import { quotaRoutes } from './routes/quota-routes';
 import { reservationRoutes } from './routes/reservation-routes';
+import { alertRoutes } from './routes/alert-routes';
 import { usageRoutes } from './routes/usage-routes';
 import { webConsole } from './web-console';
 
@@ -44,6 +46,7 @@ export interface AppOptions {
 
 export interface AppDependencies {
   readonly commands: UsageCommands;
+  readonly alertRules: AlertRules;
   readonly queries: UsageQueries;
   readonly apiKeys: ApiKeys;
   readonly organizations: OrganizationDirectory;
@@ -58,7 +61,7 @@ export interface AppDependencies {
 
 /** Every route of the API, in mounting order. */
 export function apiRoutes(): ApiRoute[] {
-  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...reservationRoutes(), ...billingRoutes(), ...auditRoutes()];
+  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...reservationRoutes(), ...alertRoutes(), ...billingRoutes(), ...auditRoutes()];
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -66,6 +69,7 @@ export function createApp(deps: AppDependencies): Express {
   let openApiDocument: unknown;
   const services: ApiServices = {
     commands: deps.commands,
+    alertRules: deps.alertRules,
     queries: deps.queries,
     apiKeys: deps.apiKeys,
     organizations: deps.organizations,
