@@ -197,6 +197,7 @@ async function project(watch: CheckpointWatch, log: ScaleLog & { head: bigint },
   const started = performance.now();
   const projector = await start('projector', env, 'projector');
   const sampler = new MemorySampler(projector.pid, 500);
+  let samples: MemorySample[] = [];
   let nextReport = log.head / 10n;
   let lastReport = { at: started, position: 0n };
   try {
@@ -211,12 +212,14 @@ async function project(watch: CheckpointWatch, log: ScaleLog & { head: bigint },
   } catch (error) {
     throw new Error(
       `the projection did not finish within ${PROJECTION_MINUTES} minutes (--projection-minutes): at ${count(Number(watch.position))} of ${count(Number(log.head))} events. ` +
-        'Falling rates per tenth above mean each read-model write costs more as the collections grow: the store is not finding documents by their _id index.',
+        'If the rate per tenth above kept falling, each read-model write costs more as the collections grow: the store is not finding documents through an _id index.',
       { cause: error },
     );
+  } finally {
+    samples = sampler.stop();
   }
   const projected = seconds(started);
-  const peak = maxRss(sampler.stop());
+  const peak = maxRss(samples);
   const projectionRate = Number(log.head) / projected;
   report.note('projection of the whole log', `${projected.toFixed(1)} s, ${rate(projectionRate)} (${(projectionRate / (log.events / log.appendSeconds)).toFixed(2)} of the raw append rate), projector peak RSS ${mb(peak)}`);
   return projector;

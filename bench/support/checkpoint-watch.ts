@@ -30,6 +30,7 @@ export class CheckpointWatch {
 
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    this.timer.unref();
   }
 
   /** A write acknowledged now at `position`: its lag is measured when the checkpoint passes it. */

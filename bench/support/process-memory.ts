@@ -33,6 +33,8 @@ export class MemorySampler {
   ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
+    // Sampling alone never keeps the benchmark running (e.g. after an error).
+    this.timer.unref();
   }
 
   /** Stops sampling (after one last sample) and returns what was seen. */
