@@ -12,12 +12,14 @@
 //   projector lag while tracking 5,000 events/s                    < 2 s
 // Baselines from the same run: the raw store append rate while the log is
 // built, and a bare Node http server under the same request loop.
-//   npx tsx bench/scale.bench.ts [--scale 1] [--restarts 10] [--query-seconds 10] [--connections 2] [--projection-minutes 20] [--cpu-prof]
-// --scale 0.02 runs at 2% of the sizes (a few minutes). --cpu-prof writes the
-// processes' CPU profiles to .data/profiles/. Needs the local stack
-// (scripts/stack.sh up). Exits 0 when targets are missed (they say MISSED),
-// non-zero on errors, such as an audit that disagrees or a retry not answered
-// as a duplicate.
+//   npx tsx bench/scale.bench.ts [--scale 1] [--restarts 10] [--query-seconds 10] [--connections 2] [--projection-minutes 20] [--follow-events N] [--cpu-prof]
+// --scale 0.02 runs at 2% of the sizes (a few minutes); --follow-events sets how
+// many events are tracked while the projector follows (1,000,000 × scale, at
+// least 50,000); --cpu-prof writes the processes' CPU profiles to
+// .data/profiles/. Needs the local stack (scripts/stack.sh up), or MONGODB_URL
+// naming another MongoDB. Exits 0 when targets are missed (they say MISSED),
+// non-zero on errors: an audit that disagrees, a retry not answered as a
+// duplicate, a projection that cannot finish in --projection-minutes.
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -48,6 +50,7 @@ const { values: args } = parseArgs({
     'query-seconds': { type: 'string', default: '10' },
     connections: { type: 'string', default: '2' },
     'projection-minutes': { type: 'string', default: '20' },
+    'follow-events': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
   },
 });
@@ -65,7 +68,7 @@ const SIZES = {
   organizations: Math.max(2, scaled(10_000)),
   largeOrganizationEvents: scaled(1_000_000),
   // Tracked through the API while the projector follows: at least 10 s of it, whatever the scale.
-  followedEvents: Math.max(50_000, scaled(1_000_000)),
+  followedEvents: args['follow-events'] === undefined ? Math.max(50_000, scaled(1_000_000)) : Number(args['follow-events']),
 };
 const FOLLOW_RATE = 5_000;
 const root = join(__dirname, '..');
@@ -372,7 +375,7 @@ async function follow(serve: TallyProcess, projector: TallyProcess, watch: Check
   const step = Math.max(1, Math.floor(log.smallOrganizationIds.length / 1_000));
   const organizationIds = log.smallOrganizationIds.filter((_, index) => index % step === 0).slice(0, 1_000);
   watch.start();
-  const sampler = new MemorySampler(projector.pid, 1_000, () => Number(watch.position));
+  const sampler = new MemorySampler(projector.pid, 250, () => Number(watch.position));
   const tracked = await trackAtRate({
     url: serve.url as string,
     apiKey: keys.admin,
@@ -392,12 +395,17 @@ async function follow(serve: TallyProcess, projector: TallyProcess, watch: Check
   report.note('tracked through the API', `${count(tracked.events)} events in ${tracked.seconds.toFixed(1)} s (${rate(tracked.eventsPerSecond)}) over ${organizationIds.length} organizations`);
   const lag = summarize(lags, 0, 0);
   report.target('projector lag while tracking', `p50 ${ms(lag.p50Ms)}, p99 ${ms(lag.p99Ms)}, max ${ms(lag.maxMs)} (${count(lags.length)} bulks)`, '< 2 s', lag.maxMs < 2_000);
-  // Steady: the last fifth of the phase holds no more than the first fifth (a 5% margin for the collector's timing).
+  // Steady: once the first fifth has settled caches and the heap, the last fifth holds no more than the second (5% for the collector's timing).
   const fifth = Math.max(1, Math.floor(samples.length / 5));
   const median = (part: readonly MemorySample[]) => percentile(part.map((sample) => sample.rssMb), 50);
-  const first = median(samples.slice(0, fifth));
+  const settled = median(samples.slice(fifth, 2 * fifth));
   const last = median(samples.slice(-fifth));
-  report.target('tally projector RSS while following', `${mb(first)} in the first fifth, ${mb(last)} in the last fifth (median), max ${mb(maxRss(samples))}`, 'steady (last ≤ first + 5%)', last <= first * 1.05);
+  report.target(
+    'tally projector RSS while following',
+    `${mb(settled)} over the second fifth of the followed events, ${mb(last)} over the last fifth (medians); max ${mb(maxRss(samples))}`,
+    'steady (last ≤ second + 5%)',
+    last <= settled * 1.05,
+  );
 }
 
 main().catch((error: unknown) => {
