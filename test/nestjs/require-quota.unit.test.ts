@@ -46,9 +46,12 @@ function quotaAnswer(feature: string, hasQuota: boolean) {
     body: {
       organizationId: 'org_123',
       feature,
+      allowed: hasQuota,
+      requested: 1,
       hasQuota,
       withinIncluded: hasQuota,
       used: hasQuota ? 3 : 10,
+      reserved: 0,
       included: 10,
       remaining: hasQuota ? 7 : 0,
       enforcement: 'hard',

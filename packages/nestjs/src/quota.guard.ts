@@ -1,7 +1,8 @@
 // Refuses a request with Nest's ForbiddenException (403) when the
 // organization's quota for a feature its route requires is used up, so the
-// handler never runs and nothing is billed. Tally answers hasQuota false only
-// for a hard quota; a soft quota bills the overage and lets the request through.
+// handler never runs and nothing is billed. Tally's answer is exact (it
+// includes every write it acknowledged) and says whether one more unit is
+// allowed: never refused under a soft quota, which bills the overage instead.
 // Without an organization the guard lets the request pass: deciding who may
 // call a route at all is the product's authentication, not billing.
 import { ForbiddenException, Inject, Injectable, Logger, ServiceUnavailableException, type CanActivate, type ExecutionContext } from '@nestjs/common';
@@ -35,9 +36,9 @@ export class QuotaGuard implements CanActivate {
   private async check(context: ExecutionContext, required: RequiredQuota): Promise<void> {
     const organizationId = (required.extractOrgId ?? this.options.extractOrgId ?? organizationOfRequest)(context);
     if (!organizationId) return;
-    let hasQuota: boolean;
+    let allowed: boolean;
     try {
-      ({ hasQuota } = await this.usageMetering.checkQuota(organizationId, required.feature));
+      ({ allowed } = await this.usageMetering.checkQuota(organizationId, required.feature));
     } catch (error) {
       if ((this.options.whenQuotaUnknown ?? 'allow') === 'deny') {
         throw new ServiceUnavailableException(`The ${required.feature} quota could not be checked`, { cause: error, description: 'Service Unavailable' });
@@ -46,6 +47,6 @@ export class QuotaGuard implements CanActivate {
       this.logger.warn(`letting a request through: the ${required.feature} quota of ${organizationId} could not be checked (${reason})`);
       return;
     }
-    if (!hasQuota) throw new ForbiddenException(`${required.feature} quota exceeded`);
+    if (!allowed) throw new ForbiddenException(`${required.feature} quota exceeded`);
   }
 }

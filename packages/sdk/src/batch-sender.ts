@@ -3,7 +3,9 @@
 // keys, so the server never counts one twice) after a network fault, a timeout,
 // 408, 429 or 5xx; give up on a batch the server will never accept; and when the
 // server refused the bulk because of particular items, drop just those and send
-// the rest again.
+// the rest again. A hard quota's refusal (QuotaExceededError, 403) is final for
+// the items it names: resending them would be refused again until the window
+// resets, so they go to onError at once and the other items are sent again.
 import { blamedItemIndexes } from './bulk-rejection.js';
 import { isRetryableError, TallyApiError, TallyNetworkError } from './errors.js';
 import { backoffDelayMs, type BackoffOptions } from './retry-backoff.js';

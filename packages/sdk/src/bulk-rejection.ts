@@ -1,6 +1,7 @@
 // Which items of a refused bulk were actually at fault. The server accepts a
 // bulk whole or not at all, so one bad item (an unknown feature, a quantity of
-// 0, a reused idempotency key) refuses the other 499 good ones with it. The
+// 0, a reused idempotency key, an item past a hard quota) refuses the other 499
+// good ones with it. The
 // problem document names the culprit as `items[i].field`; the tracker drops only
 // those and sends the rest again, instead of losing the whole batch.
 import type { TallyApiError } from './errors.js';

@@ -3,7 +3,7 @@
 // branch on `status` and show `errors[].path` next to the right input; a request
 // that got no answer at all becomes a TallyNetworkError. Both say whether the
 // same request may be sent again, which the background tracker relies on.
-import type { ProblemFieldError } from './types.js';
+import type { ProblemFieldError, QuotaExceededDetails } from './types.js';
 
 /** The base of every error this SDK raises, for a single `instanceof` check. */
 export class TallyError extends Error {
@@ -20,7 +20,7 @@ export interface ProblemDetails {
 }
 
 export class TallyApiError extends TallyError {
-  override readonly name = 'TallyApiError';
+  override readonly name: string = 'TallyApiError';
   readonly status: number;
   readonly type: string;
   readonly title: string;
@@ -42,6 +42,38 @@ export class TallyApiError extends TallyError {
   /** Timeouts, rate limits and server faults may succeed later; other 4xx never will. */
   get retryable(): boolean {
     return this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+/** The problem type of a hard quota's refusal (HTTP 403). */
+export const QUOTA_EXCEEDED_TYPE = 'https://tally.dev/problems/quota-exceeded';
+
+/**
+ * A hard quota refused the write (or the reservation): nothing was stored.
+ * It is final: sending the same write again is refused again until the quota
+ * window resets, the quota is raised, or reserved quantity is released. The
+ * figures are those of the first refusing item; `errors[].path` names every
+ * refusing item of a bulk (`items[3].quantity`).
+ */
+export class QuotaExceededError extends TallyApiError implements QuotaExceededDetails {
+  override readonly name = 'QuotaExceededError';
+  readonly feature: string;
+  readonly included: number;
+  readonly used: number;
+  readonly reserved: number;
+  readonly remaining: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+
+  constructor(problem: ProblemDetails, details: QuotaExceededDetails) {
+    super(problem);
+    this.feature = details.feature;
+    this.included = details.included;
+    this.used = details.used;
+    this.reserved = details.reserved;
+    this.remaining = details.remaining;
+    this.windowStart = details.windowStart;
+    this.windowEnd = details.windowEnd;
   }
 }
 

@@ -18,6 +18,8 @@ export {
   TallyError,
   TallyApiError,
   TallyNetworkError,
+  QuotaExceededError,
+  QUOTA_EXCEEDED_TYPE,
   isRetryableError,
   type NetworkFailureReason,
   type ProblemDetails,

@@ -1,9 +1,11 @@
 // Turns a failed HTTP answer into a TallyApiError. The server answers with RFC
 // 9457 problem+json, but a proxy or load balancer in between may answer a 502
 // with HTML, so anything that is not a problem document still yields a useful
-// error: the status, its text, and the start of the body.
-import { TallyApiError, type ProblemDetails } from './errors.js';
-import type { ProblemFieldError } from './types.js';
+// error: the status, its text, and the start of the body. A hard quota's
+// refusal becomes a QuotaExceededError carrying its figures, so callers and
+// the background tracker can tell "used up" from every other 403.
+import { QUOTA_EXCEEDED_TYPE, QuotaExceededError, TallyApiError, type ProblemDetails } from './errors.js';
+import type { ProblemFieldError, QuotaExceededDetails } from './types.js';
 
 // Enough of an HTML error page to recognise it, without carrying the whole page around.
 const MAX_DETAIL_CHARS = 500;
@@ -30,7 +32,17 @@ export function apiErrorFrom(status: number, statusText: string, retryAfter: str
     errors: fieldErrors(problem.errors),
     retryAfterSeconds,
   };
-  return new TallyApiError(details);
+  const quota = status === 403 && details.type === QUOTA_EXCEEDED_TYPE ? quotaDetails(problem) : undefined;
+  return quota ? new QuotaExceededError(details, quota) : new TallyApiError(details);
+}
+
+/** The refusal's figures, or undefined when the document lacks any of them (then it stays a plain TallyApiError). */
+function quotaDetails(problem: Record<string, unknown>): QuotaExceededDetails | undefined {
+  const { feature, included, used, reserved, remaining, windowStart, windowEnd } = problem;
+  const numbers = [included, used, reserved, remaining];
+  if (typeof feature !== 'string' || typeof windowStart !== 'string' || typeof windowEnd !== 'string') return undefined;
+  if (!numbers.every((value) => typeof value === 'number' && Number.isFinite(value))) return undefined;
+  return { feature, included: included as number, used: used as number, reserved: reserved as number, remaining: remaining as number, windowStart, windowEnd };
 }
 
 function parseProblem(bodyText: string): Record<string, unknown> | undefined {

@@ -148,20 +148,103 @@ export interface CurrentUsage {
   readonly freshness: Freshness;
 }
 
+/**
+ * A quota answer. It is exact: it includes every write Tally acknowledged
+ * before it was asked (`freshness.position` is at least that write's position).
+ */
 export interface QuotaCheck {
   readonly organizationId: string;
   readonly feature: string;
-  /** False only for a hard quota that is used up; soft quotas bill the overage instead. */
+  /** Whether `requested` more units may be used now: always under a soft quota (it bills the overage); under a hard one, when they fit. */
+  readonly allowed: boolean;
+  /** The `quantity` asked about (1 when none was given). */
+  readonly requested: number;
+  /** False only for a hard quota that is used up (not even 1 more fits); soft quotas bill the overage instead. */
   readonly hasQuota: boolean;
   readonly withinIncluded: boolean;
   readonly used: number;
+  /** Held by open reservations; it counts against a hard quota. */
+  readonly reserved: number;
   readonly included: number;
+  /** Included quantity neither used nor reserved. */
   readonly remaining: number;
   readonly enforcement: QuotaEnforcement;
   readonly resetPeriod: string;
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly freshness: Freshness;
+}
+
+export interface CheckQuotaOptions extends ReadOptions {
+  /** Ask whether this many more units are allowed; defaults to 1. */
+  readonly quantity?: number;
+}
+
+/** Holds quantity of a feature for work whose size is known only afterwards (an AI generation, an export). */
+export interface ReserveUsageInput {
+  readonly organizationId: string;
+  readonly feature: UsageFeatureKey;
+  readonly quantity: number;
+  /** How long the hold lasts unless committed or released first. */
+  readonly expiresInSeconds: number;
+  /** Asking again with the same key answers the same reservation instead of holding more. */
+  readonly idempotencyKey?: string;
+}
+
+export interface Reservation {
+  readonly reservationId: string;
+  readonly feature: string;
+  readonly quantity: number;
+  readonly expiresAt: string;
+  /** The quota window the hold counts in. */
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  /** True when this answers an earlier request with the same idempotency key. */
+  readonly duplicate: boolean;
+  readonly position: string | null;
+}
+
+/** What the reserved work actually used: less or more than reserved (more is refused under a hard quota it no longer fits). */
+export interface CommitReservationInput {
+  readonly organizationId: string;
+  readonly reservationId: string;
+  readonly quantity: number;
+  readonly userId?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface CommittedReservation {
+  readonly reservationId: string;
+  readonly committedQuantity: number;
+  /** True when the reservation had been committed already with this quantity. */
+  readonly duplicate: boolean;
+  /** The idempotency key the usage was recorded under. */
+  readonly usageKey: string;
+  readonly billingPeriod: BillingPeriod | null;
+  readonly position: string | null;
+}
+
+export interface ReleasedReservation {
+  readonly reservationId: string;
+  /** False when it had been released or had expired already. */
+  readonly changed: boolean;
+  readonly position: string | null;
+}
+
+/**
+ * Why a hard quota refused a write (the top level of a 403 quota-exceeded
+ * answer): the figures of the first refusing item; a bulk names every refusing
+ * item in `errors[]`.
+ */
+export interface QuotaExceededDetails {
+  readonly feature: string;
+  readonly included: number;
+  /** Recorded in the window before the refused write. */
+  readonly used: number;
+  readonly reserved: number;
+  readonly remaining: number;
+  readonly windowStart: string;
+  readonly windowEnd: string;
 }
 
 export interface GetUsageHistoryInput extends ReadOptions {

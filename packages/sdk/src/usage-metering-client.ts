@@ -1,12 +1,16 @@
 // The HTTP client for Tally's usage API, with the method names and argument
 // shapes of the usage-metering service Tally grew from (configureQuota,
 // trackUsage, trackBulkUsage, getCurrentUsage, checkQuota, getUsageHistory,
-// estimateUsageCosts). Each method is its route and arguments only; the
+// estimateUsageCosts), and reservations for work whose size is known only
+// afterwards (reserve, commit, release). Each method is its route and arguments only; the
 // transport owns authentication, time limits and errors, so a new endpoint is
 // one more method here. It uses only the global `fetch` (or one passed in).
 import { HttpTransport, pathSegment } from './http-transport.js';
 import type {
   BulkUsageItem,
+  CheckQuotaOptions,
+  CommitReservationInput,
+  CommittedReservation,
   ConfigureQuotaInput,
   CostEstimate,
   CurrentUsage,
@@ -14,7 +18,10 @@ import type {
   GetUsageHistoryInput,
   QuotaCheck,
   ReadOptions,
+  ReleasedReservation,
   RequestOptions,
+  Reservation,
+  ReserveUsageInput,
   TrackBulkUsageResult,
   TrackUsageInput,
   TrackUsageResult,
@@ -69,12 +76,42 @@ export class UsageMeteringClient {
     });
   }
 
-  /** May this organization still use the feature, and how much of its quota is left. */
-  async checkQuota(organizationId: string, feature: UsageFeatureKey, options: ReadOptions & RequestOptions = {}): Promise<QuotaCheck> {
+  /**
+   * May this organization use `quantity` more units of the feature (`allowed`),
+   * and how much of its quota is used, reserved and left. Exact: it includes
+   * every write Tally acknowledged before the call.
+   */
+  async checkQuota(organizationId: string, feature: UsageFeatureKey, options: CheckQuotaOptions & RequestOptions = {}): Promise<QuotaCheck> {
     return this.http.request('GET', `/api/usage/${pathSegment(organizationId)}/quota/${pathSegment(feature)}`, {
-      query: { waitForPosition: options.waitForPosition },
+      query: { quantity: options.quantity === undefined ? undefined : String(options.quantity), waitForPosition: options.waitForPosition },
       signal: options.signal,
     });
+  }
+
+  /**
+   * Holds quantity against the feature's quota until it is committed, released
+   * or expires. Under a hard quota it does not fit, rejects with a QuotaExceededError.
+   */
+  async reserve(input: ReserveUsageInput, options: RequestOptions = {}): Promise<Reservation> {
+    const { organizationId, ...reservation } = input;
+    return this.http.request('POST', `/api/usage/${pathSegment(organizationId)}/reservations`, { body: reservation, signal: options.signal });
+  }
+
+  /**
+   * Records what the reserved work used (less or more than reserved) and lets
+   * the rest of the hold go. Committing again with the same quantity is a duplicate, never counted twice.
+   */
+  async commit(input: CommitReservationInput, options: RequestOptions = {}): Promise<CommittedReservation> {
+    const { organizationId, reservationId, ...usage } = input;
+    return this.http.request('POST', `/api/usage/${pathSegment(organizationId)}/reservations/${pathSegment(reservationId)}/commit`, {
+      body: usage,
+      signal: options.signal,
+    });
+  }
+
+  /** Releases a reservation without using it; `changed` is false when it had ended already. */
+  async release(organizationId: string, reservationId: string, options: RequestOptions = {}): Promise<ReleasedReservation> {
+    return this.http.request('DELETE', `/api/usage/${pathSegment(organizationId)}/reservations/${pathSegment(reservationId)}`, { signal: options.signal });
   }
 
   /** Closed billing periods, newest first. */

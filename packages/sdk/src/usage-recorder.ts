@@ -10,3 +10,12 @@ export interface UsageRecorder {
   /** Reports a failure (and the events it cost, if any) to the tracker's error handler; must not throw. */
   reportError(error: unknown, events?: readonly TrackUsageInput[]): void;
 }
+
+/** Reports through the recorder; a recorder that cannot even report must still not break the request it rode along with. */
+export function reportSafely(recorder: UsageRecorder, error: unknown): void {
+  try {
+    recorder.reportError(error);
+  } catch {
+    // Nowhere left to report to.
+  }
+}

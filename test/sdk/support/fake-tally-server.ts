@@ -45,7 +45,19 @@ function cannedAnswer(method: string, path: string, body: unknown): unknown {
   }
   if (method === 'POST' && /^\/api\/usage\/[^/]+\/quota$/.test(path)) return { changed: true, position: '45' };
   if (method === 'GET' && /^\/api\/usage\/[^/]+\/quota\/[^/]+$/.test(path)) {
-    return { organizationId: 'org_123', feature: 'OCR_SCAN', hasQuota: true, withinIncluded: true, used: 10, included: 100, remaining: 90, enforcement: 'soft', resetPeriod: 'MONTHLY', windowStart: '2026-11-01T00:00:00.000Z', windowEnd: '2026-12-01T00:00:00.000Z', freshness: FRESHNESS };
+    return { organizationId: 'org_123', feature: 'OCR_SCAN', allowed: true, requested: 1, hasQuota: true, withinIncluded: true, used: 10, reserved: 0, included: 100, remaining: 90, enforcement: 'soft', resetPeriod: 'MONTHLY', windowStart: '2026-11-01T00:00:00.000Z', windowEnd: '2026-12-01T00:00:00.000Z', freshness: FRESHNESS };
+  }
+  if (method === 'POST' && /^\/api\/usage\/[^/]+\/reservations$/.test(path)) {
+    const { feature, quantity } = body as { feature: string; quantity: number };
+    return { reservationId: 'res_1', feature, quantity, expiresAt: '2026-11-25T10:05:00.000Z', windowStart: '2026-11-01T00:00:00.000Z', windowEnd: '2026-12-01T00:00:00.000Z', duplicate: false, position: '46' };
+  }
+  if (method === 'POST' && /^\/api\/usage\/[^/]+\/reservations\/[^/]+\/commit$/.test(path)) {
+    const reservationId = decodeURIComponent(path.split('/')[5]);
+    const committedQuantity = (body as { quantity: number }).quantity;
+    return { reservationId, committedQuantity, duplicate: false, usageKey: `${reservationId}:commit`, billingPeriod: { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z' }, position: '47' };
+  }
+  if (method === 'DELETE' && /^\/api\/usage\/[^/]+\/reservations\/[^/]+$/.test(path)) {
+    return { reservationId: decodeURIComponent(path.split('/')[5]), changed: true, position: '48' };
   }
   if (method === 'GET' && /^\/api\/usage\/[^/]+\/history$/.test(path)) return { organizationId: 'org_123', periods: [], freshness: FRESHNESS };
   if (method === 'GET' && /^\/api\/usage\/[^/]+\/estimate$/.test(path)) {
