@@ -18,7 +18,7 @@ const minorUnitPrice = z
   .meta({ description: 'Price in minor units of the currency (5 = €0.05), at most 4 decimals; a decimal string keeps fractions exact', example: 5 });
 
 const pricingTier = z.strictObject({
-  upTo: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable().meta({ description: 'Overage units up to and including this one, increasing; null in the last tier only' }),
+  upTo: z.number().int('must be a positive whole number').min(1, 'must be a positive whole number').max(Number.MAX_SAFE_INTEGER).nullable().meta({ description: 'Overage units up to and including this one, increasing; null in the last tier only' }),
   unitPrice: decimalText,
   flatPrice: decimalText.optional(),
 });
@@ -28,7 +28,7 @@ export const pricingModel = z
     z.strictObject({ model: z.literal('per_unit'), pricePerUnit: decimalText }),
     z.strictObject({ model: z.literal('graduated'), tiers: z.array(pricingTier).min(1).max(100) }),
     z.strictObject({ model: z.literal('volume'), tiers: z.array(pricingTier).min(1).max(100) }),
-    z.strictObject({ model: z.literal('package'), packageSize: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER), packagePrice: decimalText }),
+    z.strictObject({ model: z.literal('package'), packageSize: z.number().int('must be a whole number of at least 1').min(1, 'must be a whole number of at least 1').max(Number.MAX_SAFE_INTEGER), packagePrice: decimalText }),
   ])
   .meta({ id: 'PricingModel' });
 
