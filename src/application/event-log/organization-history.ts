@@ -11,8 +11,9 @@ export interface HistoryEntry {
   readonly event: OrganizationEvent;
 }
 
-// Audits and exports fold each event as it comes; a page is a few milliseconds of reading between turns of the event loop.
-const PAGE = 1_000;
+// Audits and exports fold each event as it comes. A page is read and folded in a few milliseconds, and the
+// event loop gets a turn between pages, so another tenant's request never waits long behind an audit.
+const PAGE = 250;
 
 export async function* organizationHistory(store: EventStore, organizationId: string): AsyncGenerator<HistoryEntry> {
   let any = false;

@@ -16,7 +16,7 @@ import { LEDGER_SNAPSHOT_VERSION, OrganizationLedger, type Decision, type Ledger
 import { decodeEvent, encodeEvent } from '../event-log/organization-event-codec';
 import { revisionAfter, streamPages } from '../event-log/stream-pages';
 import type { Clock } from '../ports/clock';
-import { WrongExpectedRevisionError, type EventStore, type GlobalPosition, type StreamRevision } from '../ports/event-store';
+import { WrongExpectedRevisionError, type EventStore, type GlobalPosition, type RecordedEvent, type StreamRevision } from '../ports/event-store';
 import type { LedgerStorage } from '../ports/ledger-storage';
 
 export interface CommandOutcome {
@@ -210,7 +210,7 @@ export class OrganizationCommandHandler {
     if (cached && !catchUp) return cached;
     const streamId = organizationStreamId(organizationId);
     const organization = cached ?? (await this.fromSnapshot(streamId)) ?? { ledger: OrganizationLedger.empty(), revision: 'no_stream', lastPosition: null, sinceSnapshot: 0 };
-    for await (const page of streamPages(this.eventStore, streamId, { fromRevision: revisionAfter(organization.revision), pageSize: READ_PAGE })) {
+    const fold = (page: readonly RecordedEvent[]) => {
       for (const recorded of page) {
         const event = decodeEvent(recorded);
         if (event) organization.ledger.apply(event);
@@ -218,6 +218,12 @@ export class OrganizationCommandHandler {
         organization.lastPosition = recorded.position;
         organization.sinceSnapshot += 1;
       }
+    };
+    // A ledger in memory is usually at the head already (every quota check asks): one short read says so.
+    const first = await this.eventStore.readStream(streamId, { fromRevision: revisionAfter(organization.revision), maxCount: READ_PAGE });
+    fold(first);
+    if (first.length === READ_PAGE) {
+      for await (const page of streamPages(this.eventStore, streamId, { fromRevision: revisionAfter(organization.revision), pageSize: READ_PAGE })) fold(page);
     }
     // Unknown organizations are not kept, so probing random ids cannot fill memory.
     if (organization.revision === 'no_stream') return organization;
