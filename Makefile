@@ -81,7 +81,7 @@ demo-down:
 
 # Every benchmark in turn, one at a time so they do not share the cores; each
 # prints its figures. Needs the local stack, which this starts if it is down.
-BENCHMARKS := eventstore-append projector projector-follow read-your-write export api workflows web-console scale
+BENCHMARKS := eventstore-append projector projector-follow read-your-write export api alert-rules workflows web-console scale
 bench: install tools browser web
 	@scripts/stack.sh up
 	@for name in $(BENCHMARKS); do echo "== bench/$$name.bench.ts"; npx --no-install tsx bench/$$name.bench.ts || exit 1; done

@@ -90,8 +90,11 @@ export function isBuiltInFeature(key: string): key is BuiltInFeature {
   return Object.prototype.hasOwnProperty.call(UsageFeature, key);
 }
 
+// Looked up for every usage event a command decides.
+const BUILT_IN_BY_KEY: ReadonlyMap<string, FeatureDefinition> = new Map(BUILT_IN_FEATURES.map((feature) => [feature.key, feature]));
+
 export function builtInFeature(key: string): FeatureDefinition | undefined {
-  return BUILT_IN_FEATURES.find((feature) => feature.key === key);
+  return BUILT_IN_BY_KEY.get(key);
 }
 
 export function isAggregation(value: unknown): value is Aggregation {

@@ -40,6 +40,8 @@ const timeZoneOf = (state: OrganizationState): string => (state.status === 'acti
 
 export class DailyUsageIndex {
   private readonly days = new Map<string, DailyUsage>();
+  // The same days per feature: a quota check or an alert reads one feature's window, not the organization's history.
+  private readonly featureDays = new Map<string, Map<string, DailyUsage>>();
   // Per feature and period, the sum over its days of |day quantity|: the bound every partial sum of its days stays within.
   private readonly magnitudes = new Map<string, number>();
 
@@ -49,7 +51,7 @@ export class DailyUsageIndex {
   /** An index holding these days and magnitudes (from a snapshot). */
   static of(days: readonly DailyUsage[], magnitudes: readonly (readonly [string, number])[]): DailyUsageIndex {
     const index = new DailyUsageIndex();
-    for (const usage of days) index.days.set(dailyUsageKey(usage.feature, usage.billingPeriod.start, usage.day), usage);
+    for (const usage of days) index.put(dailyUsageKey(usage.feature, usage.billingPeriod.start, usage.day), usage);
     for (const [key, magnitude] of magnitudes) index.magnitudes.set(key, magnitude);
     return index;
   }
@@ -65,7 +67,7 @@ export class DailyUsageIndex {
 
   /** Takes over an overlay's changes once what it holds has been appended. */
   absorb(overlay: DailyUsageIndex): void {
-    for (const [key, usage] of overlay.days) this.days.set(key, usage);
+    for (const [key, usage] of overlay.days) this.put(key, usage);
     for (const [key, magnitude] of overlay.magnitudes) this.magnitudes.set(key, magnitude);
   }
 
@@ -80,16 +82,15 @@ export class DailyUsageIndex {
     const key = dailyUsageKey(feature, billingPeriod.start, day);
     const current = this.get(key) ?? { feature, billingPeriod, day, total: EMPTY_WINDOW_TOTAL };
     const total = applyReading(aggregation, current.total, readingOf(event));
-    this.days.set(key, { ...current, total });
+    this.put(key, { ...current, total });
     const magnitudeKey = `${feature}|${billingPeriod.start}`;
     this.magnitudes.set(magnitudeKey, this.magnitude(feature, billingPeriod.start) - Math.abs(current.total.quantity) + Math.abs(total.quantity));
   }
 
   /** A feature's usage on the days that begin in [fromMs, toMs) (a quota window), any billing period, merged in order. */
   totalIn(feature: string, aggregation: Aggregation, fromMs: number, toMs: number, timeZone: string): WindowTotal {
-    return (this.parent ? [...this.entries().values()] : [...this.days.values()])
+    return [...this.daysOf(feature).values()]
       .filter((usage) => {
-        if (usage.feature !== feature) return false;
         const dayStart = localDayInterval(usage.day, timeZone).start.getTime();
         return fromMs <= dayStart && dayStart < toMs;
       })
@@ -114,8 +115,30 @@ export class DailyUsageIndex {
 
   /** Forgets the days (and magnitudes) of the billing periods `forgotten` names by their start. */
   forget(forgotten: (billingPeriodStart: string) => boolean): void {
-    for (const [key, usage] of this.days) if (forgotten(usage.billingPeriod.start)) this.days.delete(key);
+    for (const [key, usage] of this.days) {
+      if (!forgotten(usage.billingPeriod.start)) continue;
+      this.days.delete(key);
+      this.featureDays.get(usage.feature)?.delete(key);
+    }
     for (const key of this.magnitudes.keys()) if (forgotten(key.slice(key.lastIndexOf('|') + 1))) this.magnitudes.delete(key);
+  }
+
+  private put(key: string, usage: DailyUsage): void {
+    this.days.set(key, usage);
+    let days = this.featureDays.get(usage.feature);
+    if (!days) this.featureDays.set(usage.feature, (days = new Map()));
+    days.set(key, usage);
+  }
+
+  /** One feature's days, this index's over its parent's. */
+  private daysOf(feature: string): Map<string, DailyUsage> {
+    const own = this.featureDays.get(feature);
+    if (!this.parent) return own ?? new Map();
+    const merged = this.parent.daysOf(feature);
+    if (!own) return merged;
+    const copy = new Map(merged);
+    for (const [key, usage] of own) copy.set(key, usage);
+    return copy;
   }
 
   private get(key: string): DailyUsage | undefined {

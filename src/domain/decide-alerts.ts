@@ -1,6 +1,7 @@
 // Decisions about alerts. A rule is set or removed by its own command; a
-// crossing is decided with the usage that caused it, by the command that
-// recorded that usage, so it is appended in the same write: once per rule and
+// crossing is decided with the usage that caused it, once the batch of
+// commands that recorded that usage is decided, and appended in the same
+// write as that usage: once per rule and
 // window (the state remembers what fired), never twice under concurrent
 // writers (one organization's commands are decided one batch at a time against
 // its ledger), never missed between two writes (a watched value at or past its
@@ -10,17 +11,17 @@ import type { Decimal as DecimalValue } from 'decimal.js';
 import { MoneyDecimal as Decimal } from './money';
 import { firedKey, MAX_ALERT_RULES, usedUpKey, type AlertRule } from './alerts';
 import { openPeriodAt } from './billing-calendar';
-import type { Aggregation } from './catalogue';
+import type { Aggregation, FeatureDefinition } from './catalogue';
 import type { RemoveAlertRule, SetAlertRule } from './commands';
 import { currencyExponent, isCurrencyCode } from './currency';
-import { DailyUsageIndex, usageDayOf, type DailyUsage } from './daily-usage';
+import { usageDayOf, type DailyUsage } from './daily-usage';
 import { DomainError, validationError } from './domain-error';
 import type { AlertWatch, IntervalRecord, OrganizationEvent, QuotaUsedUp, UsageEvent, UsageThresholdCrossed } from './events';
 import { sumMoney, toMajorString } from './money';
-import { aggregationOf, effectiveQuota, findFeature, type ActiveOrganization } from './organization';
-import { periodsPricedWith, statementForPeriod, windowOfDay } from './period-statement';
+import { effectiveQuota, findFeature, type ActiveOrganization } from './organization';
+import { periodsPricedWith, statementForPeriod, windowOfDay, type FeatureLine } from './period-statement';
 import { quotaWindowAt, toIntervalRecord, type Interval } from './periods';
-import { applyReading, readingOf, type WindowTotal } from './usage-aggregation';
+import type { WindowTotal } from './usage-aggregation';
 import { MAX_PERIOD_QUANTITY } from './usage-bounds';
 import { requireFeature } from './usage-validation';
 
@@ -64,6 +65,19 @@ function validateWatch(state: ActiveOrganization, watch: AlertWatch): AlertWatch
   }
 }
 
+// A rule's threshold is asked for at every write into a window it watches; it
+// changes only with the rule or the feature's quota, both immutable values.
+const thresholds = new WeakMap<AlertWatch, { quota: unknown; threshold: DecimalValue }>();
+
+function rememberedThreshold(state: ActiveOrganization, watch: AlertWatch): DecimalValue {
+  const quota = watch.kind === 'overageAmount' ? null : state.quotas[watch.feature];
+  const known = thresholds.get(watch);
+  if (known && known.quota === quota) return known.threshold;
+  const threshold = thresholdOf(state, watch);
+  thresholds.set(watch, { quota, threshold });
+  return threshold;
+}
+
 /** The rule's threshold in the units of the watched value: a quantity, or an amount. */
 function thresholdOf(state: ActiveOrganization, watch: AlertWatch): DecimalValue {
   switch (watch.kind) {
@@ -95,12 +109,15 @@ function crossing(state: ActiveOrganization, rule: AlertRule, value: DecimalValu
   };
 }
 
+/** The overage in a currency of a period's statement lines, in major units. */
+function overageOfLines(lines: readonly FeatureLine[], currency: string): DecimalValue {
+  const amounts = lines.map((line) => line.overageAmount).filter((amount) => amount.currency === currency);
+  return new Decimal(toMajorString(sumMoney(currency, amounts)));
+}
+
 /** The organization's overage in a currency over a billing period, given its daily usage. */
 function overageIn(state: ActiveOrganization, period: IntervalRecord, usage: readonly DailyUsage[], currency: string): DecimalValue {
-  const amounts = statementForPeriod(state, period, usage)
-    .map((line) => line.overageAmount)
-    .filter((amount) => amount.currency === currency);
-  return new Decimal(toMajorString(sumMoney(currency, amounts)));
+  return overageOfLines(statementForPeriod(state, period, usage), currency);
 }
 
 export function setAlertRule(command: SetAlertRule, state: ActiveOrganization, context: AlertContext): OrganizationEvent[] {
@@ -138,18 +155,20 @@ export function removeAlertRule(command: RemoveAlertRule, state: ActiveOrganizat
 }
 
 /**
- * The crossings, and hard quotas used up, that a command's usage leads to:
+ * The crossings, and hard quotas used up, that usage just recorded leads to:
  * every rule (and hard quota) of a window the usage went into whose value is
  * now at or past its threshold and that has not fired in that window yet.
+ * `state` and `context` already hold the usage (the ledger decides a batch of
+ * commands, then asks once for all of its usage).
  */
-export function alertsFor(state: ActiveOrganization, usage: readonly UsageEvent[], context: AlertContext): OrganizationEvent[] {
+export function alertsAfter(state: ActiveOrganization, usage: readonly UsageEvent[], context: AlertContext): OrganizationEvent[] {
   if (usage.length === 0) return [];
   const alerts = state.alerts ?? { rules: {}, fired: {}, usedUp: {} };
   const rules = Object.values(alerts.rules);
   const now = context.now;
   const events: OrganizationEvent[] = [];
-  // Per feature and window of the quota in force: the window's value after this command's usage.
-  const windows = new Map<string, { feature: string; window: Interval; total: WindowTotal }>();
+  // Per feature and window of the quota in force that the usage went into.
+  const windows = new Map<string, { feature: FeatureDefinition; window: Interval }>();
   for (const event of usage) {
     const feature = findFeature(state, event.data.feature);
     if (!feature) continue;
@@ -157,28 +176,20 @@ export function alertsFor(state: ActiveOrganization, usage: readonly UsageEvent[
     const watched = quota.enforcement === 'hard' || rules.some((rule) => rule.watch.kind !== 'overageAmount' && rule.watch.feature === feature.key);
     if (!watched) continue;
     const window = windowOfDay(state, quota.resetPeriod, usageDayOf(event, state.settings.timeZone));
-    const key = `${feature.key}|${window.start.getTime()}`;
-    const aggregation = aggregationOf(state, feature.key);
-    const entry = windows.get(key) ?? {
-      feature: feature.key,
-      window,
-      total: context.recorded.totalIn(feature.key, aggregation, window.start.getTime(), window.end.getTime(), state.settings.timeZone),
-    };
-    entry.total = applyReading(aggregation, entry.total, readingOf(event));
-    windows.set(key, entry);
+    windows.set(`${feature.key}|${window.start.getTime()}`, { feature, window });
   }
-  for (const { feature, window, total } of windows.values()) {
+  for (const { feature, window } of windows.values()) {
+    const total = context.recorded.totalIn(feature.key, feature.aggregation, window.start.getTime(), window.end.getTime(), state.settings.timeZone);
     const record = toIntervalRecord(window);
     const value = new Decimal(total.quantity);
     for (const rule of rules) {
-      if (rule.watch.kind === 'overageAmount' || rule.watch.feature !== feature || alerts.fired[firedKey(rule.ruleId, record)]) continue;
-      const threshold = thresholdOf(state, rule.watch);
+      if (rule.watch.kind === 'overageAmount' || rule.watch.feature !== feature.key || alerts.fired[firedKey(rule.ruleId, record)]) continue;
+      const threshold = rememberedThreshold(state, rule.watch);
       if (threshold.gt(0) && value.gte(threshold)) events.push(crossing(state, rule, value, record, 'usage', now));
     }
-    const definition = findFeature(state, feature);
-    const quota = definition && effectiveQuota(state, definition);
-    if (quota?.enforcement === 'hard' && quota.includedQuantity > 0 && total.quantity >= quota.includedQuantity && !alerts.usedUp[usedUpKey(feature, record)]) {
-      events.push({ type: 'QuotaUsedUp', data: { organizationId: state.organizationId, feature, included: quota.includedQuantity, window: record, usedUpAt: now.toISOString() } } satisfies QuotaUsedUp);
+    const quota = effectiveQuota(state, feature);
+    if (quota.enforcement === 'hard' && quota.includedQuantity > 0 && total.quantity >= quota.includedQuantity && !alerts.usedUp[usedUpKey(feature.key, record)]) {
+      events.push({ type: 'QuotaUsedUp', data: { organizationId: state.organizationId, feature: feature.key, included: quota.includedQuantity, window: record, usedUpAt: now.toISOString() } } satisfies QuotaUsedUp);
     }
   }
   const overageRules = rules.filter((rule) => rule.watch.kind === 'overageAmount');
@@ -186,16 +197,16 @@ export function alertsFor(state: ActiveOrganization, usage: readonly UsageEvent[
     for (const period of new Map(usage.map((event) => [event.data.billingPeriod.start, event.data.billingPeriod])).values()) {
       const pending = overageRules.filter((rule) => !alerts.fired[firedKey(rule.ruleId, period)]);
       if (pending.length === 0) continue;
-      const days = DailyUsageIndex.of(
-        context.dailyUsage().filter((day) => periodsPricedWith(state, period).some((priced) => priced.start === day.billingPeriod.start)),
-        [],
-      );
-      for (const event of usage) if (event.data.billingPeriod.start === period.start) days.apply(event, state);
-      const after = days.all();
+      const priced = new Set(periodsPricedWith(state, period).map((p) => p.start));
+      // One statement for every pending rule; the lines of features the usage did not touch are remembered from earlier decisions.
+      const lines = statementForPeriod(state, period, context.dailyUsage().filter((day) => priced.has(day.billingPeriod.start)));
+      const overage = new Map<string, DecimalValue>();
       for (const rule of pending) {
         if (rule.watch.kind !== 'overageAmount') continue;
-        const value = overageIn(state, period, after, rule.watch.currency);
-        if (value.gte(thresholdOf(state, rule.watch))) events.push(crossing(state, rule, value, period, 'usage', now));
+        const { currency } = rule.watch;
+        const value = overage.get(currency) ?? overageOfLines(lines, currency);
+        overage.set(currency, value);
+        if (value.gte(rememberedThreshold(state, rule.watch))) events.push(crossing(state, rule, value, period, 'usage', now));
       }
     }
   }

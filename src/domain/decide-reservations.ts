@@ -5,10 +5,9 @@
 // read from the clock at decision time, so no job is needed to end a
 // reservation; the next reservation decision logs the expiries it notices.
 import type { CommitReservation, ReleaseReservation, ReserveUsage } from './commands';
-import { alertsFor } from './decide-alerts';
 import type { DecisionContext } from './decide';
 import { DomainError, validationError } from './domain-error';
-import { isUsageEvent, type OrganizationEvent, type ReservationExpired, type UsageReserved } from './events';
+import type { OrganizationEvent, ReservationExpired, UsageReserved } from './events';
 import { effectiveQuota, type ActiveOrganization } from './organization';
 import { quotaWindowAt, toIntervalRecord } from './periods';
 import { HardQuotaGuard, QuotaExceededError } from './quota-enforcement';
@@ -114,7 +113,6 @@ export function commitReservation(command: CommitReservation, state: ActiveOrgan
     if (refusal) throw new QuotaExceededError([refusal]);
     events.push(usage);
   }
-  events.push(...alertsFor(state, events.filter(isUsageEvent), context));
   events.push({
     type: 'ReservationCommitted',
     data: { organizationId, reservationId, feature: feature.key, reservedQuantity: reservation.quantity, committedQuantity: quantity, usageKey, committedAt: now.toISOString() },

@@ -15,13 +15,13 @@ import type {
   TrackUsage,
 } from './commands';
 import { DomainError, validationError } from './domain-error';
-import { isUsageEvent, type OrganizationEvent, type UsageCorrected } from './events';
+import type { OrganizationEvent, UsageCorrected } from './events';
 import { DEFAULT_ORGANIZATION_SETTINGS, validateOrganizationSettings, type OrganizationSettings } from './organization-settings';
 import { requireActive, type ActiveOrganization, type OrganizationState } from './organization';
 import { perUnitPricing } from './pricing';
 import { validateQuota, type Quota } from './quota';
 import { describeFingerprint, fingerprintOf, sameUsage, type UsageFingerprint, type UsageKeyLookup } from './usage-identity';
-import { alertsFor, removeAlertRule, setAlertRule } from './decide-alerts';
+import { removeAlertRule, setAlertRule } from './decide-alerts';
 import { commitReservation, releaseReservation, reserveUsage } from './decide-reservations';
 import { HardQuotaGuard, QuotaExceededError, type QuotaRefusal, type RecordedWindows } from './quota-enforcement';
 import { PeriodQuantityGuard, type RecordedQuantities } from './usage-bounds';
@@ -195,7 +195,7 @@ function trackUsage(command: TrackUsage, state: ActiveOrganization, context: Dec
   });
   // A bulk is accepted whole or not at all: every refusing item is named.
   if (refusals.length > 0) throw new QuotaExceededError(refusals);
-  return [...events, ...alertsFor(state, events.filter(isUsageEvent), context)];
+  return events;
 }
 
 /** Duplicates are logged, never counted: an audit can then show what was received and ignored. */
@@ -234,5 +234,5 @@ function correctUsage(command: CorrectUsage, state: ActiveOrganization, context:
     },
   };
   if (feature.aggregation === 'sum') new PeriodQuantityGuard(context.recorded, state.settings.timeZone).admit(correction, 'quantity');
-  return [correction, ...alertsFor(state, [correction], context)];
+  return [correction];
 }

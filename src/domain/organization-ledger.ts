@@ -9,7 +9,8 @@
 // the events after it, so loading an organization never reads its whole history.
 import type { OrganizationCommand } from './commands';
 import { decide } from './decide';
-import type { OrganizationEvent } from './events';
+import { alertsAfter } from './decide-alerts';
+import { isUsageEvent, type OrganizationEvent } from './events';
 import { evolve, initialOrganizationState, type OrganizationState } from './organization';
 import type { UsageFingerprint } from './usage-identity';
 import { UsageKeyIndex } from './usage-key-index';
@@ -159,8 +160,14 @@ export class OrganizationLedger implements LedgerView {
     return this.keys.lookup(idempotencyKey);
   }
 
-  /** The events `command` leads to at `now`, or a DomainError; the ledger is unchanged. */
+  /** The events `command` leads to at `now` (with the alerts its usage fires), or a DomainError; the ledger is unchanged. */
   decide(command: OrganizationCommand, now: Date): OrganizationEvent[] {
+    const [decision] = this.decideAll([command], now).decisions;
+    if ('error' in decision) throw decision.error;
+    return [...decision.events];
+  }
+
+  private decideOne(command: OrganizationCommand, now: Date): OrganizationEvent[] {
     return decide(command, this.current, {
       now,
       knownUsage: (key) => this.keys.lookup(key),
@@ -178,13 +185,24 @@ export class OrganizationLedger implements LedgerView {
     const draft = new OrganizationLedger(this.current, this.keys.overlay(), this.days.overlay());
     const decisions = commands.map((command): Decision => {
       try {
-        const events = draft.decide(command, now);
+        const events = draft.decideOne(command, now);
         for (const event of events) draft.apply(event);
         return { events };
       } catch (error) {
         return { error };
       }
     });
+    // Alerts are decided once for the whole batch's usage, against the draft that holds it: the
+    // batch is appended in one write, so they go with the usage that caused them at a cost per
+    // write, not per command. They join the last decision that recorded usage.
+    const usage = decisions.flatMap((decision) => ('events' in decision ? decision.events.filter(isUsageEvent) : []));
+    const last = decisions.findLastIndex((decision) => 'events' in decision && decision.events.some(isUsageEvent));
+    if (last >= 0 && draft.current.status === 'active') {
+      const alerts = alertsAfter(draft.current, usage, { now, recorded: draft.days, dailyUsage: () => draft.days.all() });
+      for (const event of alerts) draft.apply(event);
+      const decision = decisions[last] as { events: readonly OrganizationEvent[] };
+      if (alerts.length > 0) decisions[last] = { events: [...decision.events, ...alerts] };
+    }
     return { decisions, events: decisions.flatMap((decision) => ('events' in decision ? decision.events : [])), draft };
   }
 

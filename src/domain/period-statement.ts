@@ -140,13 +140,63 @@ export function periodsPricedWith(state: ActiveOrganization, period: IntervalRec
  */
 export function statementForPeriod(state: ActiveOrganization, period: IntervalRecord, usage: readonly DailyUsage[]): FeatureLine[] {
   const keys = new Set<string>(Object.keys(state.quotas));
-  for (const u of usage) if (u.billingPeriod.start === period.start) keys.add(u.feature);
+  const byFeature = new Map<string, DailyUsage[]>();
+  for (const u of usage) {
+    if (u.billingPeriod.start === period.start) keys.add(u.feature);
+    const days = byFeature.get(u.feature);
+    if (days) days.push(u);
+    else byFeature.set(u.feature, [u]);
+  }
   return [...keys]
     .sort()
     .flatMap((key) => {
       const feature = findFeature(state, key);
-      return feature ? [featureLine(state, feature, period, usage.filter((u) => u.feature === key))] : [];
+      return feature ? [rememberedFeatureLine(state, feature, period, byFeature.get(key) ?? [])] : [];
     });
+}
+
+// Deciding an alert on overage prices the whole period at every write, yet a
+// write changes one feature's days: the lines of the others are taken from
+// here. Quotas, settings and definitions are immutable values, so the same
+// objects with days of the same values price to the same line.
+interface RememberedLine {
+  readonly feature: FeatureDefinition;
+  readonly quota: ActiveOrganization['quotas'][string] | undefined;
+  readonly settings: ActiveOrganization['settings'];
+  readonly usage: readonly DailyUsage[];
+  readonly line: FeatureLine;
+}
+const rememberedLines = new Map<string, RememberedLine>();
+
+const sameDailyUsage = (a: DailyUsage, b: DailyUsage): boolean =>
+  a === b ||
+  (a.day === b.day &&
+    a.feature === b.feature &&
+    a.billingPeriod.start === b.billingPeriod.start &&
+    a.total.quantity === b.total.quantity &&
+    a.total.events === b.total.events &&
+    a.total.corrections === b.total.corrections &&
+    a.total.latestTimestampMs === b.total.latestTimestampMs);
+const MAX_REMEMBERED_LINES = 20_000;
+
+function rememberedFeatureLine(state: ActiveOrganization, feature: FeatureDefinition, period: IntervalRecord, usage: readonly DailyUsage[]): FeatureLine {
+  const key = `${state.organizationId}|${feature.key}|${period.start}|${period.end}`;
+  const known = rememberedLines.get(key);
+  const quota = state.quotas[feature.key];
+  if (
+    known &&
+    known.feature === feature &&
+    known.quota === quota &&
+    known.settings === state.settings &&
+    known.usage.length === usage.length &&
+    known.usage.every((day, i) => sameDailyUsage(day, usage[i]))
+  ) {
+    return known.line;
+  }
+  const line = featureLine(state, feature, period, usage);
+  if (rememberedLines.size >= MAX_REMEMBERED_LINES) rememberedLines.clear();
+  rememberedLines.set(key, { feature, quota, settings: state.settings, usage, line });
+  return line;
 }
 
 export function toFeatureSummary(line: FeatureLine): FeatureSummary {

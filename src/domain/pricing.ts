@@ -6,7 +6,7 @@
 import type { Decimal } from 'decimal.js';
 import { currencyExponent } from './currency';
 import { validationError } from './domain-error';
-import { MoneyDecimal, parsePricePerUnit, parseQuantity, roundMinor, subtractMoney, type Money } from './money';
+import { MoneyDecimal, parsePricePerUnit, parseQuantity, roundMinor, subtractMoney, zero, type Money } from './money';
 
 /**
  * One tier. `upTo` counts overage units (the included quantity is not part of
@@ -60,6 +60,16 @@ export function validatePricing(p: PricingModel): void {
       throw validationError('pricing.model', `pricing.model ${name} is not one of ${PRICING_MODELS.join(', ')}`);
     }
   }
+}
+
+// Pricing models are immutable values of the organization's state: one found
+// valid stays valid, so a window priced at every write checks it once.
+const validPricings = new WeakSet<PricingModel>();
+
+function validatedPricing(pricing: PricingModel): void {
+  if (pricing !== null && typeof pricing === 'object' && validPricings.has(pricing)) return;
+  validatePricing(pricing);
+  validPricings.add(pricing);
 }
 
 function validateTiers(tiers: readonly Tier[]): void {
@@ -141,7 +151,7 @@ export function graduatedTierCharges(overageQuantity: number | Decimal, tiers: r
  * that callers (and tests) can compare a rounded line with its exact value.
  */
 export function unroundedOverageCharge(overageQuantity: number | Decimal, pricing: PricingModel): Decimal {
-  validatePricing(pricing);
+  validatedPricing(pricing);
   const overage = parseQuantity(overageQuantity, 'overageQuantity');
   if (overage.isZero()) return new MoneyDecimal(0);
   switch (pricing.model) {
@@ -180,6 +190,13 @@ export function chargeForWindow(
   currency: string,
 ): WindowCharge {
   currencyExponent(currency);
+  // Within the included quantity nothing is owed whatever the model (zero overage
+  // reaches no tier): most windows of most periods, priced at every write an
+  // alert watches, so without decimals. Doubles order like the decimals they print as.
+  if (typeof quantity === 'number' && typeof includedQuantity === 'number' && quantity >= 0 && quantity <= includedQuantity && Number.isFinite(includedQuantity)) {
+    validatedPricing(pricing);
+    return { quantity, includedQuantity, overageQuantity: 0, amount: zero(currency) };
+  }
   const total = parseQuantity(quantity, 'quantity');
   const included = parseQuantity(includedQuantity, 'includedQuantity');
   const overage = MoneyDecimal.max(total.minus(included), 0);

@@ -122,7 +122,7 @@ describe('reservations', () => {
 
   it('commit more than reserved when it still fits, and refuse it when it no longer does', () => {
     const ledger = ledgerAfter(history, [used40], [reserve('r1', 5)]);
-    expect(ledger.decide(commit('r1', 10), NOW).map((event) => event.type)).toEqual(['UsageRecorded', 'QuotaUsedUp', 'ReservationCommitted']);
+    expect(ledger.decide(commit('r1', 10), NOW).map((event) => event.type)).toEqual(['UsageRecorded', 'ReservationCommitted', 'QuotaUsedUp']);
     expect(refusalOf(ledger, commit('r1', 11)).refusals[0]).toMatchObject({ used: 40, reserved: 0, remaining: 10, requested: 11 });
   });
 
