@@ -11,7 +11,11 @@ const milliseconds = (min: number, max: number, fallback: number) => z.coerce.nu
 const defaults = DEFAULT_WEBHOOK_RETRY_POLICY;
 
 export const webhookSettings = z.object({
-  TALLY_WEBHOOK_SECRET_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (generate one with `openssl rand -hex 32`)').optional(),
+  // Empty is unset, as docker compose passes a variable the shell does not have.
+  TALLY_WEBHOOK_SECRET_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits (generate one with `openssl rand -hex 32`)').optional(),
+  ),
   TALLY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], 'must be "true" or "false"').default('false').transform((value) => value === 'true'),
   TALLY_WEBHOOK_TIMEOUT_MS: milliseconds(100, 60_000, defaults.attemptTimeoutMs),
   TALLY_WEBHOOK_RETRY_INITIAL_MS: milliseconds(10, 3_600_000, defaults.initialIntervalMs),
