@@ -1,7 +1,8 @@
 // `tally worker`: runs the billing-period workflows and their activities on
 // Temporal, and the billing reactor that starts a workflow for every
-// organization and period. SIGINT/SIGTERM stop both gracefully: the reactor
-// stores its checkpoint, the worker finishes (or hands back) its tasks.
+// organization and period; with a webhook secret key, also the webhook
+// deliveries and their reactor. SIGINT/SIGTERM stop them all gracefully: the
+// reactors store their checkpoints, the workers finish (or hand back) their tasks.
 import { Runtime } from '@temporalio/worker';
 import { systemClock } from '../../application/ports/clock';
 import { readEnvironment, workerSettings } from '../../infrastructure/config/environment';

@@ -72,7 +72,7 @@ export async function startDeliveryHarness(policy: WebhookRetryPolicy = SHORT_RE
     allowPrivateAddresses: true,
     policy,
     projectorSettings: { PROJECTOR_BATCH_SIZE: 100, PROJECTOR_BATCH_WINDOW_MS: 10, PROJECTOR_LEASE_MS: 5_000 },
-    logger: pino({ level: process.env.HARNESS_LOG ?? 'silent' }),
+    logger: pino({ level: 'silent' }),
   });
   const working = delivery.worker.run();
   const reacting = delivery.reactor.run();
