@@ -15,6 +15,8 @@ const WORKFLOW_SANDBOX_FILES = [
   'src/workflows/billing-period-run.ts',
   'src/workflows/billing-period-messages.ts',
   'src/workflows/billing-period-types.ts',
+  'src/workflows/webhooks/webhook-delivery-workflow.ts',
+  'src/workflows/webhooks/webhook-delivery-types.ts',
 ];
 
 export default tseslint.config(
@@ -79,7 +81,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(?!@temporalio/workflow$|\\./billing-period-(run|messages|types)$).*',
+              regex: '^(?!@temporalio/workflow$|\\./billing-period-(run|messages|types)$|\\./webhook-delivery-types$).*',
               allowTypeImports: true,
               message: 'workflow sandbox code imports only @temporalio/workflow, its sibling sandbox files and types',
             },

@@ -1,6 +1,8 @@
 // Demo data for `make demo`: an organization in Berlin with three quotas and a
 // week of usage, through the public API and SDK. Safe to run again: the usage
 // carries fixed idempotency keys, so a second run is answered as duplicates.
+// With TALLY_DEMO_WEBHOOK_URL (the demo's receiver), the organization also gets
+// a webhook endpoint there and an alert at 80% of its included OCR scans.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -12,6 +14,7 @@ const adminKey = readFileSync(join(directory, 'admin.key'), 'utf8').trim();
 // Tests seed their own copy under another id, so they never share a period workflow with a running demo.
 const ORG = process.env.TALLY_DEMO_ORG ?? 'org_demo';
 const TIME_ZONE = 'Europe/Berlin';
+const WEBHOOK_URL = process.env.TALLY_DEMO_WEBHOOK_URL || null;
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${url}${path}`, {
@@ -20,6 +23,41 @@ async function admin(method: string, path: string, body?: unknown): Promise<{ st
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * The demo organization's webhook endpoint at the receiver (registered once;
+ * its secret kept where the receiver reads it, its URL kept current), and on
+ * the first run an alert rule at 80% of the included OCR scans. A ping shows
+ * at the receiver at once. Returns what to print.
+ */
+async function configureWebhook(url: string): Promise<string> {
+  const file = join(directory, 'webhook.json');
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { endpointId: string }) : null;
+  let endpointId = saved?.endpointId ?? null;
+  const notes: string[] = [];
+  if (endpointId !== null) {
+    const found = await admin('GET', `/api/organizations/${ORG}/webhooks/${endpointId}`);
+    if (found.status === 404) endpointId = null;
+    // The receiver takes a free port each time it starts.
+    else if (found.json.url !== url) {
+      const moved = await admin('PATCH', `/api/organizations/${ORG}/webhooks/${endpointId}`, { url });
+      if (moved.status !== 200) throw new Error(`moving the webhook endpoint to ${url} failed: ${JSON.stringify(moved.json)}`);
+    }
+  }
+  if (endpointId === null) {
+    const created = await admin('POST', `/api/organizations/${ORG}/webhooks`, { url, description: 'make demo: the local receiver' });
+    if (created.status !== 201) throw new Error(`registering the webhook endpoint failed: ${JSON.stringify(created.json)}`);
+    endpointId = String(created.json.endpointId);
+    writeFileSync(file, JSON.stringify({ endpointId, secret: created.json.secret }), { mode: 0o600 });
+    const alert = await admin('POST', `/api/organizations/${ORG}/alerts`, { feature: 'OCR_SCAN', percentOfIncluded: 80 });
+    if (alert.status === 404 && alert.json.type === 'https://tally.dev/problems/not-found') notes.push('alert rules are not part of this build: no 80% alert');
+    else if (alert.status >= 300) throw new Error(`setting the 80% alert failed: ${JSON.stringify(alert.json)}`);
+    else notes.push('alert: 80% of the included OCR scans');
+  }
+  const ping = await admin('POST', `/api/organizations/${ORG}/webhooks/${endpointId}/ping`);
+  notes.push(ping.status === 202 ? 'a ping is on its way' : `the ping was not sent (${String(ping.json.detail)})`);
+  return `${url} (endpoint ${endpointId}; ${notes.join('; ')})`;
 }
 
 async function main(): Promise<void> {
@@ -36,6 +74,8 @@ async function main(): Promise<void> {
   await client.configureQuota({ organizationId: ORG, feature: 'OCR_SCAN', includedQuantity: 100, pricePerUnit: 5, currency: 'EUR', resetPeriod: 'MONTHLY' });
   await client.configureQuota({ organizationId: ORG, feature: 'API_CALL', includedQuantity: 10_000, pricePerUnit: '0.1' });
   await client.configureQuota({ organizationId: ORG, feature: 'SMS_SENT', includedQuantity: 100, pricePerUnit: 10, resetPeriod: 'DAILY' });
+  // Before the usage, so the week's scans cross the alert's threshold and the receiver hears of it.
+  const webhook = WEBHOOK_URL === null ? null : await configureWebhook(WEBHOOK_URL);
 
   // A week of usage with keys and timestamps fixed per day, so running the demo again the
   // same day adds nothing: the repeats are answered as duplicates.
@@ -72,7 +112,14 @@ Try:
   ${curl(`"${url}/api/usage/${ORG}?features=OCR_SCAN,SMS_SENT"`)}
   ${curl(`${url}/api/usage/${ORG}/quota/OCR_SCAN`)}
 
-Prove this month's bill from the event log (tally reads the demo's settings from .data/tally.env):
+${
+    webhook === null
+      ? ''
+      : `Webhooks: the demo organization's deliveries go to ${webhook}.
+The receiver prints each one it gets, signature checked: tail -f ${join(directory, 'receiver.log')}
+
+`
+  }Prove this month's bill from the event log (tally reads the demo's settings from .data/tally.env):
   npx tally audit --org ${ORG} --period ${period}
 
 Stop with: make demo-down

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the local stack, then Tally's API, projector and worker with a
-# demo organization, its quotas and some usage. Prints the API address, the
-# admin key, the demo org's key and ready-to-paste curl commands.
+# demo organization, its quotas and some usage, and a small webhook receiver
+# that prints the deliveries of the demo organization's endpoint. Prints the
+# API address, the admin key, the demo org's key and ready-to-paste curl commands.
 # `make demo-down` (scripts/demo.sh down) stops the processes it started.
 set -euo pipefail
 
@@ -14,7 +15,7 @@ pid_alive() { [ -f "$demo/$1.pid" ] && kill -0 "$(cat "$demo/$1.pid")" 2>/dev/nu
 
 down() {
   local name pid
-  for name in "${processes[@]}"; do
+  for name in "${processes[@]}" receiver; do
     if pid_alive "$name"; then
       pid="$(cat "$demo/$name.pid")"
       kill -TERM "$pid"
@@ -35,6 +36,8 @@ fi
 (cd "$root" && npm run --silent build)
 mkdir -p "$demo"
 [ -f "$demo/admin.key" ] || node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('hex'))" >"$demo/admin.key"
+# The key that seals the webhook endpoints' signing secrets; kept, or the demo's endpoint could no longer sign.
+[ -f "$demo/webhook-secret.key" ] || (umask 077 && node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('hex'))" >"$demo/webhook-secret.key")
 
 # The stack's addresses (in its folder, TALLY_STACK_DIR as scripts/stack.sh reads it), then Tally's own settings for the demo.
 stack_dir="${TALLY_STACK_DIR:-.data}"
@@ -49,6 +52,9 @@ HOST=127.0.0.1
 PORT="$port"
 STRIPE_API_KEY=sk_test_123
 LOG_LEVEL=warn
+TALLY_WEBHOOK_SECRET_KEY="$(cat "$demo/webhook-secret.key")"
+# The demo's receiver listens on loopback.
+TALLY_WEBHOOK_ALLOW_PRIVATE=true
 set +a
 
 # The operator commands (`npx tally audit …`) run in the project read these from .data/tally.env,
@@ -76,10 +82,22 @@ for name in "${processes[@]}"; do
   fi
 done
 
+# The webhook receiver takes a free port and says which in receiver.url.
+if pid_alive receiver; then
+  echo "demo webhook receiver already running (pid $(cat "$demo/receiver.pid"))"
+else
+  rm -f "$demo/receiver.url"
+  TALLY_DEMO_DIR="$demo" setsid node --import tsx "$root/scripts/demo-webhook-receiver.ts" >"$demo/receiver.log" 2>&1 </dev/null &
+  echo $! >"$demo/receiver.pid"
+  echo "started the demo webhook receiver (pid $!, log $demo/receiver.log)"
+fi
+for _ in $(seq 1 100); do [ -s "$demo/receiver.url" ] && break; sleep 0.1; done
+
 for _ in $(seq 1 150); do
   curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null && break
   pid_alive serve || { echo "tally serve exited; last lines of its log:"; tail -n 20 "$demo/serve.log"; exit 1; }
   sleep 0.2
 done
 
-TALLY_URL="http://127.0.0.1:$port" TALLY_DEMO_DIR="$demo" node --import tsx "$root/scripts/demo-seed.ts"
+TALLY_URL="http://127.0.0.1:$port" TALLY_DEMO_DIR="$demo" TALLY_DEMO_WEBHOOK_URL="$(cat "$demo/receiver.url" 2>/dev/null || true)" \
+  node --import tsx "$root/scripts/demo-seed.ts"

@@ -83,7 +83,7 @@ program
 
 program
   .command('worker')
-  .description('run the billing-period workflows on Temporal and the reactor that starts them (stops gracefully on SIGINT/SIGTERM)')
+  .description('run the billing-period workflows on Temporal and the reactor that starts them, and the webhook deliveries when TALLY_WEBHOOK_SECRET_KEY is set (stops gracefully on SIGINT/SIGTERM)')
   .action(() => load('worker').then((m) => m.runWorker()));
 
 program

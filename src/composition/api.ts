@@ -18,6 +18,7 @@ import { createApiMetrics, type ApiMetrics } from '../infrastructure/http/http-m
 import { storeAndReadModelsProbe } from '../infrastructure/http/readiness-probe';
 import type { Logger } from '../infrastructure/logging/logger';
 import { usageReadModels } from './read-side';
+import { composeWebhookEndpoints, type ApiWebhookSettings } from './webhooks';
 import { composeWriteSide, randomIds } from './write-side';
 
 export interface ApiParts {
@@ -30,6 +31,8 @@ export interface ApiParts {
   readonly workflows?: BillingWorkflows;
   /** A fresh registry with Node's default metrics when absent. */
   readonly metrics?: ApiMetrics;
+  /** Without a secret key, webhook endpoints cannot be registered (503). */
+  readonly webhooks?: ApiWebhookSettings;
 }
 
 export interface ComposedApi {
@@ -58,6 +61,7 @@ export function composeApi(parts: ApiParts): ComposedApi {
     clock: parts.clock,
     metrics,
     workflows: parts.workflows,
+    webhooks: composeWebhookEndpoints({ eventStore: parts.eventStore, db: parts.db, clock: parts.clock, organizations, settings: parts.webhooks }),
     logger: parts.logger,
     options: parts.options,
   });

@@ -16,7 +16,10 @@ import { createBillingActivities } from '../workflows/activities/billing-activit
 import { BillingReactor } from '../workflows/billing-reactor';
 import { createBillingWorker } from '../workflows/billing-worker';
 import { TemporalBillingWorkflows } from '../workflows/temporal-billing-workflows';
+import { webhookRetryPolicyOf } from '../infrastructure/config/webhook-settings';
+import { webhookTaskQueue } from '../workflows/webhooks/webhook-delivery-types';
 import { usageProjector } from './read-side';
+import { composeWebhookDelivery, type ComposedWebhookDelivery } from './webhooks';
 import { composeWriteSide } from './write-side';
 
 export interface WorkerParts {
@@ -33,6 +36,8 @@ export interface WorkerParts {
 export interface ComposedWorker {
   readonly worker: Worker;
   readonly reactor: Projector;
+  /** Webhook deliveries: null when TALLY_WEBHOOK_SECRET_KEY is not set (no endpoint can exist to deliver to). */
+  readonly webhooks: ComposedWebhookDelivery | null;
 }
 
 export async function composeWorker(parts: WorkerParts): Promise<ComposedWorker> {
@@ -51,5 +56,16 @@ export async function composeWorker(parts: WorkerParts): Promise<ComposedWorker>
     schedule: { aggregationIntervalMs: config.TALLY_AGGREGATION_INTERVAL_MINUTES * MINUTE_MS, reportIntervalMs: config.TALLY_REPORT_INTERVAL_MINUTES * MINUTE_MS },
   });
   const reactor = usageProjector(parts.store, parts.db, parts.clock, config, parts.logger, new BillingReactor(workflows));
-  return { worker, reactor };
+  const webhooks = config.TALLY_WEBHOOK_SECRET_KEY
+    ? await composeWebhookDelivery({
+        ...parts,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
+        secretKey: config.TALLY_WEBHOOK_SECRET_KEY,
+        allowPrivateAddresses: config.TALLY_WEBHOOK_ALLOW_PRIVATE,
+        policy: webhookRetryPolicyOf(config),
+        projectorSettings: config,
+      })
+    : null;
+  return { worker, reactor, webhooks };
 }

@@ -187,7 +187,7 @@ export class Projector {
       if (page.length > 0) {
         for (const recorded of page) {
           const event = decodeEvent(recorded);
-          if (event) batch.push({ event, position: Number(recorded.position) });
+          if (event) batch.push({ event, position: Number(recorded.position), eventId: recorded.eventId });
         }
         batchEvents += page.length;
         last = page[page.length - 1];
@@ -232,7 +232,7 @@ export class Projector {
     const positioned: PositionedEvent[] = [];
     for (const recorded of batch) {
       const event = decodeEvent(recorded);
-      if (event) positioned.push({ event, position: Number(recorded.position) });
+      if (event) positioned.push({ event, position: Number(recorded.position), eventId: recorded.eventId });
     }
     await this.applyBatch(positioned, batch[batch.length - 1], batch.length);
     return [];

@@ -85,4 +85,12 @@ describe('the README audit example after make demo', () => {
     for (const feature of ['OCR_SCAN', 'API_CALL', 'SMS_SENT', 'STORAGE_GB']) expect(audit.stdout).toMatch(new RegExp(`^${feature} +[1-9]`, 'm'));
     expect(audit.stdout).toContain('Everything agrees');
   }, 120_000);
+
+  it("registers the demo organization's webhook endpoint at the demo's receiver, which prints the deliveries it verified", async () => {
+    expect(demo.stdout).toMatch(/^Webhooks: the demo organization's deliveries go to http:\/\/127\.0\.0\.1:\d+\/webhooks\/tally \(endpoint we_[0-9a-f]{16};/m);
+    const log = join(clone, '.data', 'demo', 'receiver.log');
+    const deadline = Date.now() + 60_000;
+    while (!/ ping [0-9a-f-]{36} for org_demo, signature verified/.test(readFileSync(log, 'utf8')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(readFileSync(log, 'utf8')).toMatch(/ ping [0-9a-f-]{36} for org_demo, signature verified\n\{\n {2}"endpointId": "we_[0-9a-f]{16}"/);
+  }, 90_000);
 });

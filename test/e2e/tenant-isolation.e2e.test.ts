@@ -55,6 +55,7 @@ let api: RunningApi;
 let keyA: string;
 let keyOfB: string;
 let reservationOfB: string;
+let webhookOfB: string;
 let operations: Operation[];
 
 beforeAll(async () => {
@@ -63,6 +64,8 @@ beforeAll(async () => {
   ({ keyId: keyOfB } = await api.createOrganization('org_b'));
   await api.request('POST', '/api/organizations/org_b/alerts', { body: { ruleId: 'rule_of_b', feature: 'OCR_SCAN', quantity: 5 } });
   ({ reservationId: reservationOfB } = await api.composed.commands.reserve({ organizationId: 'org_b', feature: 'AI_CLASSIFICATION', quantity: 5, expiresInSeconds: 86_400 }));
+  const webhook = await api.request('POST', '/api/organizations/org_b/webhooks', { body: { url: 'http://127.0.0.1:9/hooks' } });
+  ({ endpointId: webhookOfB } = (await webhook.json()) as { endpointId: string });
   const setUp = await api.request('POST', '/api/usage/org_b/quota', { body: { feature: 'OCR_SCAN', includedQuantity: 10, pricePerUnit: 5 } });
   const tracked = await api.request('POST', '/api/usage/track', { body: { organizationId: 'org_b', feature: 'OCR_SCAN', quantity: 3 } });
   const { position } = (await tracked.json()) as { position: string };
@@ -83,7 +86,9 @@ function requestFor(operation: Operation, organizationId: string) {
     .replace('{keyId}', keyOfB)
     .replace('{reservationId}', reservationOfB)
     .replace('{ruleId}', 'rule_of_b')
-    .replace('{job}', 'aggregate-all');
+    .replace('{job}', 'aggregate-all')
+    .replace('{endpointId}', webhookOfB)
+    .replace('{deliveryId}', '0192f0c4-8a5e-7cc1-9a3b-2f6d1e4c5b7a');
   const body = operation.example && (operation.bodyNamesOrganization ? { ...operation.example, organizationId } : operation.example);
   return { path: operation.requiredQuery ? `${path}?${operation.requiredQuery}` : path, body };
 }

@@ -15,6 +15,7 @@ import { listen } from '../../src/infrastructure/http/api-server';
 import { connectMongo, type MongoConnection } from '../../src/read-side/mongo/mongo-connection';
 import { stackSettings } from './stack-settings';
 import { composeProjector } from '../../src/composition/read-side';
+import type { ApiWebhookSettings } from '../../src/composition/webhooks';
 
 export interface RunningApi {
   readonly url: string;
@@ -35,6 +36,8 @@ export interface StartApiOptions {
   readonly workflows?: BillingWorkflows;
   /** Off for tests that check the read side is never touched. */
   readonly projector?: boolean;
+  /** A fresh secret key, private addresses allowed (receivers listen on loopback) and no deliveries, unless given. */
+  readonly webhooks?: ApiWebhookSettings;
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<RunningApi> {
@@ -50,6 +53,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     logger: pino({ level: 'silent' }),
     options: { adminKey, rateLimitPerSecond: options.rateLimitPerSecond },
     workflows: options.workflows,
+    webhooks: options.webhooks ?? { secretKey: randomBytes(32).toString('hex'), allowPrivateAddresses: true },
   });
   const projector =
     options.projector === false

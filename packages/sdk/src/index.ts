@@ -30,3 +30,4 @@ export type { BackoffOptions } from './retry-backoff.js';
 export type { EventIdentity, QueuedUsageEvent } from './usage-event.js';
 export type { UsageRecorder } from './usage-recorder.js';
 export type * from './types.js';
+export * from './webhooks.js';

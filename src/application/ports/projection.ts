@@ -8,6 +8,8 @@ export interface PositionedEvent {
   readonly event: OrganizationEvent;
   /** The event's global position in the log (a number: positions stay far below 2^53). */
   readonly position: number;
+  /** The event's id in the log (the projector runtime always sets it): webhooks carry it as their stable id. */
+  readonly eventId?: string;
 }
 
 export interface Projection {

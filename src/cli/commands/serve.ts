@@ -10,6 +10,9 @@ import { listen } from '../../infrastructure/http/api-server';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { connectMongo } from '../../read-side/mongo/mongo-connection';
 import { ReconnectingBillingWorkflows } from '../../workflows/reconnecting-billing-workflows';
+import { ReconnectingWebhookDeliveries } from '../../workflows/webhooks/reconnecting-webhook-deliveries';
+import { webhookTaskQueue } from '../../workflows/webhooks/webhook-delivery-types';
+import { webhookRetryPolicyOf } from '../../infrastructure/config/webhook-settings';
 import { composeApi } from '../../composition/api';
 import { usageProjector } from '../../composition/read-side';
 
@@ -38,6 +41,13 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
     queryTimeoutMs: WORKFLOW_QUERY_TIMEOUT_MS,
     callTimeoutMs: TEMPORAL_CALL_TIMEOUT_MS,
   });
+  // Pings and redeliveries start their deliveries on Temporal, connected on first use as above.
+  const webhookDeliveries = new ReconnectingWebhookDeliveries({
+    temporal: { address: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE, connectTimeoutMs: TEMPORAL_CONNECT_TIMEOUT_MS },
+    taskQueue: webhookTaskQueue(config.TEMPORAL_TASK_QUEUE),
+    policy: webhookRetryPolicyOf(config),
+    callTimeoutMs: TEMPORAL_CALL_TIMEOUT_MS,
+  });
   const { app } = composeApi({
     eventStore: store,
     db: mongo.db,
@@ -49,6 +59,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
       bodyLimit: config.TALLY_BODY_LIMIT,
     },
     workflows,
+    webhooks: { secretKey: config.TALLY_WEBHOOK_SECRET_KEY, allowPrivateAddresses: config.TALLY_WEBHOOK_ALLOW_PRIVATE, deliveries: webhookDeliveries },
   });
 
   const projector = options.embeddedProjector || config.TALLY_EMBEDDED_PROJECTOR ? usageProjector(store, mongo.db, systemClock, config, logger) : null;
@@ -68,6 +79,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
 
   await server.close();
   await workflows.close();
+  await webhookDeliveries.close();
   projector?.stop();
   await projecting;
   await mongo.close();

@@ -1,7 +1,8 @@
 // `tally worker`: runs the billing-period workflows and their activities on
 // Temporal, and the billing reactor that starts a workflow for every
-// organization and period. SIGINT/SIGTERM stop both gracefully: the reactor
-// stores its checkpoint, the worker finishes (or hands back) its tasks.
+// organization and period; with a webhook secret key, also the webhook
+// deliveries and their reactor. SIGINT/SIGTERM stop them all gracefully: the
+// reactors store their checkpoints, the workers finish (or hand back) their tasks.
 import { Runtime } from '@temporalio/worker';
 import { systemClock } from '../../application/ports/clock';
 import { readEnvironment, workerSettings } from '../../infrastructure/config/environment';
@@ -31,23 +32,25 @@ export async function runWorker(): Promise<void> {
     const stripe = new StripeGatewayAdapter(
       createStripeClient({ apiKey: config.STRIPE_API_KEY, host: config.STRIPE_API_HOST, port: config.STRIPE_API_PORT, protocol: config.STRIPE_API_PROTOCOL }),
     );
-    const { worker, reactor } = await composeWorker({ store, db: mongo.db, clock: systemClock, stripe, connection, client, config, logger });
+    const { worker, reactor, webhooks } = await composeWorker({ store, db: mongo.db, clock: systemClock, stripe, connection, client, config, logger });
+    const workers = [worker, ...(webhooks ? [webhooks.worker] : [])];
+    const reactors = [reactor, ...(webhooks ? [webhooks.reactor] : [])];
 
     let stopping = false;
     const stop = (reason: string) => {
       if (stopping) return;
       stopping = true;
       logger.info({ reason }, 'stopping: the reactor stores its checkpoint, the worker finishes its tasks');
-      reactor.stop();
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      for (const running of reactors) running.stop();
+      for (const running of workers) if (running.getState() === 'RUNNING') running.shutdown();
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
-    logger.info({ eventStore: description, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker started');
-    // Either half failing stops the other, so the process exits and its supervisor restarts it whole.
+    logger.info({ eventStore: description, taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, webhooks: webhooks !== null }, 'worker started');
+    // Any part failing stops the others, so the process exits and its supervisor restarts it whole.
     const outcomes = await Promise.allSettled([
-      worker.run().finally(() => stop('worker stopped')),
-      reactor.run().finally(() => stop('reactor stopped')),
+      ...workers.map((running) => running.run().finally(() => stop('worker stopped'))),
+      ...reactors.map((running) => running.run().finally(() => stop('reactor stopped'))),
     ]);
     const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
     if (failure) throw failure.reason;

@@ -2,6 +2,7 @@
 // validates only what it uses; a missing or bad value stops start-up with a
 // message naming the variable (and never printing secrets).
 import { z } from 'zod';
+import { webhookSettings } from './webhook-settings';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -67,6 +68,7 @@ export const workerSettings = eventStoreSettings
   .extend(stripeSettings.shape)
   .extend(projectorSettings.shape)
   .extend(billingScheduleSettings.shape)
+  .extend(webhookSettings.shape)
   .extend(loggingSettings.shape);
 export type WorkerSettings = z.infer<typeof workerSettings>;
 
@@ -77,7 +79,8 @@ export const serveSettings = apiSettings
   .extend(loggingSettings.shape)
   .extend(projectorSettings.shape)
   .extend(embeddedProjectorSettings.shape)
-  .extend(temporalSettings.shape);
+  .extend(temporalSettings.shape)
+  .extend(webhookSettings.shape);
 
 /** `tally projector`: keeps the MongoDB read models current from the event log. */
 export const projectorProcessSettings = eventStoreSettings.extend(mongoSettings.shape).extend(projectorSettings.shape).extend(loggingSettings.shape);

@@ -10,6 +10,7 @@ import type { PeriodAudits } from '../../application/audit/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
 import type { UsageCommands } from '../../application/usage/usage-commands';
 import type { UsageQueries } from '../../application/usage/usage-queries';
+import type { WebhookEndpoints } from '../../application/webhooks/webhook-endpoints';
 import type { Principal } from './authentication';
 import type { ApiMetrics } from './http-metrics';
 import type { ReadinessProbe } from './readiness-probe';
@@ -33,6 +34,7 @@ export interface ApiServices {
   readonly readiness: ReadinessProbe;
   readonly metrics: ApiMetrics;
   readonly workflows?: BillingWorkflows;
+  readonly webhooks?: WebhookEndpoints;
   /** The OpenAPI document of this very app, built once. */
   readonly openApiDocument: () => unknown;
 }
@@ -65,7 +67,7 @@ interface RouteDeclaration {
   readonly operationId: string;
   readonly summary: string;
   readonly description?: string;
-  readonly tag: 'usage' | 'quotas' | 'organizations' | 'api-keys' | 'alerts' | 'billing' | 'operations';
+  readonly tag: 'usage' | 'quotas' | 'organizations' | 'api-keys' | 'alerts' | 'billing' | 'operations' | 'webhooks';
   readonly access: RouteAccess;
   readonly responses: Readonly<Record<number, RouteResponse>>;
   /** The route records usage or holds quantity, so a hard quota may refuse it (403 quota-exceeded). */

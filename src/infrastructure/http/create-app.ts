@@ -11,6 +11,7 @@ import type { PeriodAudits } from '../../application/audit/period-audit';
 import type { BillingWorkflows } from '../../application/ports/billing-workflows';
 import type { UsageCommands } from '../../application/usage/usage-commands';
 import type { UsageQueries } from '../../application/usage/usage-queries';
+import type { WebhookEndpoints } from '../../application/webhooks/webhook-endpoints';
 import type { Logger } from '../logging/logger';
 import type { ApiRoute, ApiServices } from './api-route';
 import { Authenticator } from './authentication';
@@ -30,6 +31,7 @@ import { quotaRoutes } from './routes/quota-routes';
 import { reservationRoutes } from './routes/reservation-routes';
 import { alertRoutes } from './routes/alert-routes';
 import { usageRoutes } from './routes/usage-routes';
+import { webhookRoutes } from './routes/webhook-routes';
 import { webConsole } from './web-console';
 
 export interface AppOptions {
@@ -55,13 +57,14 @@ export interface AppDependencies {
   readonly clock: Clock;
   readonly metrics: ApiMetrics;
   readonly workflows?: BillingWorkflows;
+  readonly webhooks?: WebhookEndpoints;
   readonly logger: Logger;
   readonly options: AppOptions;
 }
 
 /** Every route of the API, in mounting order. */
 export function apiRoutes(): ApiRoute[] {
-  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...reservationRoutes(), ...alertRoutes(), ...billingRoutes(), ...auditRoutes()];
+  return [...operationsRoutes(), ...organizationRoutes(), ...apiKeyRoutes(), ...usageRoutes(), ...quotaRoutes(), ...reservationRoutes(), ...alertRoutes(), ...billingRoutes(), ...auditRoutes(), ...webhookRoutes()];
 }
 
 export function createApp(deps: AppDependencies): Express {
@@ -77,6 +80,7 @@ export function createApp(deps: AppDependencies): Express {
     readiness: deps.readiness,
     metrics: deps.metrics,
     workflows: deps.workflows,
+    webhooks: deps.webhooks,
     openApiDocument: () => (openApiDocument ??= buildOpenApiDocument(routes, { version: deps.options.version ?? '0.1.0' })),
   };
   const mountOptions = {

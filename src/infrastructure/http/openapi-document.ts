@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { ApiRoute } from './api-route';
 import { PROBLEM_CONTENT_TYPE } from './problem-details';
 import { problem } from './schemas/common-schemas';
+import { registerWebhooks } from './webhook-documents';
 
 const API_KEY_SCHEME = 'apiKey';
 
@@ -80,6 +81,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[], info: { versio
       responses: { ...successResponses, ...errorResponses(route) },
     });
   }
+  registerWebhooks(registry);
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
