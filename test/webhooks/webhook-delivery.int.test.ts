@@ -7,6 +7,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { verifyWebhookSignature, type WebhookEvent } from '@tally/sdk';
 import type { PositionedEvent } from '../../src/application/ports/projection';
 import { decodeEvent } from '../../src/application/event-log/organization-event-codec';
+import { AlertRules } from '../../src/application/alerts/alert-rules';
+import { randomIds } from '../../src/composition/write-side';
 import { WebhookEndpointIndex } from '../../src/application/webhooks/webhook-endpoint-index';
 import { billingPeriodAt, toIntervalRecord } from '../../src/domain/periods';
 import { webhookDeliveryWorkflowId } from '../../src/workflows/webhooks/webhook-delivery-types';
@@ -86,6 +88,31 @@ describe('webhook delivery', () => {
 
     await reactorPassed(position);
     expect(hooks.received).toHaveLength(1);
+  }, 60_000);
+
+  it('delivers exactly one event per threshold when 100 concurrent single-unit writes cross 80% and 100%', async () => {
+    const organizationId = 'org_concurrent';
+    const { commands, handler } = harness.writeSide;
+    await organization(organizationId);
+    await commands.configureQuota({ organizationId, feature: 'OCR_SCAN', includedQuantity: 100, pricePerUnit: 5 });
+    const rules = new AlertRules(handler, randomIds);
+    await rules.set({ organizationId, ruleId: 'eighty', feature: 'OCR_SCAN', percentOfIncluded: 80 });
+    await rules.set({ organizationId, ruleId: 'all', feature: 'OCR_SCAN', percentOfIncluded: 100 });
+    const hooks = await receiver(() => ({ status: 200 }));
+    const endpoint = await harness.endpoints.create({ organizationId }, { url: hooks.url, eventTypes: ['usage.threshold_crossed'] });
+
+    await Promise.all(Array.from({ length: 100 }, (_, i) => commands.trackUsage({ organizationId, feature: 'OCR_SCAN', quantity: 1, idempotencyKey: `concurrent-${i}` })));
+
+    const requests = await hooks.waitFor(2);
+    await reactorPassed((await harness.lastEvent(organizationId)).position);
+    // Whatever else the reactor and the workflows do from here, nothing more arrives.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(hooks.received).toHaveLength(2);
+    const events = requests.map((request) => verified(request, endpoint.secret));
+    expect(events.map((event) => (event.data as { ruleId: string }).ruleId).sort()).toEqual(['all', 'eighty']);
+    expect(events.map((event) => (event.data as { threshold: string }).threshold).sort()).toEqual(['100', '80']);
+    for (const event of events) expect(Number((event.data as { value: string }).value)).toBeGreaterThanOrEqual(Number((event.data as { threshold: string }).threshold));
+    expect(new Set(events.map((event) => event.id)).size).toBe(2);
   }, 60_000);
 
   it('gets a delivery to a receiver that answers 500 three times and then 200 on the fourth attempt, with the same id and bytes', async () => {
