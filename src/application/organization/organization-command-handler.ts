@@ -209,6 +209,11 @@ export class OrganizationCommandHandler {
     const cached = this.loaded.get(organizationId);
     if (cached && !catchUp) return cached;
     const streamId = organizationStreamId(organizationId);
+    // A store that knows nothing was appended to the stream since the ledger's revision spares the read.
+    if (cached && this.eventStore.knownHeadRevision?.(streamId) === cached.revision) {
+      this.remember(organizationId, cached);
+      return cached;
+    }
     const organization = cached ?? (await this.fromSnapshot(streamId)) ?? { ledger: OrganizationLedger.empty(), revision: 'no_stream', lastPosition: null, sinceSnapshot: 0 };
     const fold = (page: readonly RecordedEvent[]) => {
       for (const recorded of page) {

@@ -103,6 +103,13 @@ export interface EventStore {
   /** Revision of the stream's last event, or 'no_stream'. */
   streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'>;
 
+  /**
+   * The stream's last revision when the store can vouch for it without
+   * reading (nothing appended to the stream since, by this process or any
+   * other); undefined when it cannot tell. Optional: a store without it is read.
+   */
+  knownHeadRevision?(streamId: string): StreamRevision | undefined;
+
   /** One batch of events from all streams, in position order. Empty when nothing is after fromPosition. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
 

@@ -26,6 +26,7 @@ import { assertValidAppend, assertValidMaxCount, assertValidStreamId } from './a
 import { PollingSubscription } from './polling-subscription';
 import { SqliteAppender, type AppendOutcome } from './sqlite-appender';
 import { SqliteGroupCommit } from './sqlite-group-commit';
+import { SqliteKnownHeads } from './sqlite-known-heads';
 import { EVENT_COLUMNS, toRecordedEvent, type EventRow } from './sqlite-event-rows';
 import { openEventStoreDatabase } from './sqlite-schema';
 
@@ -59,6 +60,7 @@ export class SqliteEventStore implements EventStore, EventStoreWithLedgers {
   private readonly selectStream: Database.Statement<[string, StreamRevision, number], EventRow>;
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
   private ledgers: SqliteLedgerStorage | null = null;
+  private readonly heads: SqliteKnownHeads;
 
   private constructor(
     private readonly db: Database.Database,
@@ -67,7 +69,19 @@ export class SqliteEventStore implements EventStore, EventStoreWithLedgers {
     private readonly subscriptionBatchSize: number,
   ) {
     this.appender = new SqliteAppender(db);
-    this.groupCommit = new SqliteGroupCommit(db, this.appender, () => this.signal.notify());
+    this.heads = new SqliteKnownHeads(db);
+    this.groupCommit = new SqliteGroupCommit(
+      db,
+      this.appender,
+      ({ group, dataVersion }) => {
+        this.heads.learn(
+          dataVersion,
+          group.flatMap(({ streamId, outcome }) => (outcome ? [[streamId, BigInt(outcome.lastRevision)] as const] : [])),
+        );
+        this.signal.notify();
+      },
+      () => this.heads.version(),
+    );
     this.selectAllAfter = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`,
     );
@@ -119,10 +133,18 @@ export class SqliteEventStore implements EventStore, EventStoreWithLedgers {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     assertValidStreamId(streamId);
     assertValidMaxCount(options.maxCount);
-    const rows = this.guard('read a stream', () =>
-      this.selectStream.all(streamId, options.fromRevision ?? 0n, options.maxCount ?? NO_LIMIT),
-    );
+    const { rows, dataVersion } = this.guard('read a stream', () => {
+      const version = this.heads.version();
+      return { rows: this.selectStream.all(streamId, options.fromRevision ?? 0n, options.maxCount ?? NO_LIMIT), dataVersion: version };
+    });
+    // A read that reached the stream's end has seen its head.
+    const last = rows.at(-1);
+    if (last && (options.maxCount === undefined || rows.length < options.maxCount)) this.heads.learn(dataVersion, [[streamId, BigInt(last.revision)]]);
     return rows.map(toRecordedEvent);
+  }
+
+  knownHeadRevision(streamId: string): StreamRevision | undefined {
+    return this.guard('read the data version', () => this.heads.get(streamId));
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {

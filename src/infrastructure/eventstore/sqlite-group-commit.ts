@@ -22,17 +22,26 @@ interface PendingAppend {
   error?: unknown;
 }
 
+export interface CommittedAppend {
+  readonly streamId: string;
+  readonly outcome?: AppendOutcome;
+}
+
 export class SqliteGroupCommit {
   private pending: PendingAppend[] = [];
+  private versionInside = -1;
   private scheduled: NodeJS.Immediate | null = null;
   private readonly writeGroup: Database.Transaction<(group: PendingAppend[]) => void>;
 
   constructor(
     private readonly db: Database.Database,
     private readonly appender: SqliteAppender,
-    private readonly onCommitted: () => void,
+    private readonly onCommitted: (committed: { readonly group: readonly CommittedAppend[]; readonly dataVersion: number }) => void,
+    /** SQLite's data_version, read inside the group's transaction: other connections' commits move it. */
+    private readonly dataVersion: () => number,
   ) {
     this.writeGroup = db.transaction((group: PendingAppend[]) => {
+      this.versionInside = this.dataVersion();
       for (const append of group) {
         try {
           // Inside this transaction the appender's own transaction becomes a savepoint.
@@ -69,7 +78,7 @@ export class SqliteGroupCommit {
       for (const append of group) append.reject(error);
       return;
     }
-    this.onCommitted();
+    this.onCommitted({ group, dataVersion: this.versionInside });
     for (const append of group) {
       if (append.error !== undefined) append.reject(append.error);
       else append.resolve(append.outcome as AppendOutcome);
