@@ -23,6 +23,8 @@ import { composeWriteSide, randomIds } from './write-side';
 
 export interface ApiParts {
   readonly eventStore: EventStore;
+  /** What audits read an organization's whole period through; the event store when absent. */
+  readonly historyStore?: EventStore;
   readonly db: Db;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -56,7 +58,7 @@ export function composeApi(parts: ApiParts): ComposedApi {
     queries,
     apiKeys,
     organizations,
-    audits: new PeriodAudits(parts.eventStore, readModels, { clock: parts.clock }),
+    audits: new PeriodAudits(parts.historyStore ?? parts.eventStore, readModels, { clock: parts.clock }),
     readiness: storeAndReadModelsProbe(parts.eventStore, readModels),
     clock: parts.clock,
     metrics,

@@ -82,9 +82,10 @@ export class DailyUsageIndex {
     const key = dailyUsageKey(feature, billingPeriod.start, day);
     const current = this.get(key) ?? { feature, billingPeriod, day, total: EMPTY_WINDOW_TOTAL };
     const total = applyReading(aggregation, current.total, readingOf(event));
-    this.put(key, { ...current, total });
+    this.put(key, { feature: current.feature, billingPeriod: current.billingPeriod, day: current.day, total });
     const magnitudeKey = `${feature}|${billingPeriod.start}`;
-    this.magnitudes.set(magnitudeKey, this.magnitude(feature, billingPeriod.start) - Math.abs(current.total.quantity) + Math.abs(total.quantity));
+    const magnitude = this.magnitudes.get(magnitudeKey) ?? this.parent?.magnitude(feature, billingPeriod.start) ?? 0;
+    this.magnitudes.set(magnitudeKey, magnitude - Math.abs(current.total.quantity) + Math.abs(total.quantity));
   }
 
   /** A feature's usage on the days that begin in [fromMs, toMs) (a quota window), any billing period, merged in order. */

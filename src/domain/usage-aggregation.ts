@@ -25,22 +25,24 @@ export function readingOf(event: UsageEvent): UsageReading {
 }
 
 export function applyReading(aggregation: Aggregation, total: WindowTotal, reading: UsageReading): WindowTotal {
-  const counts = {
-    events: total.events + (reading.correction ? 0 : 1),
-    corrections: total.corrections + (reading.correction ? 1 : 0),
-  };
+  // Literal objects, not spreads: this runs for every event folded (ledger, projections, audits).
+  const events = total.events + (reading.correction ? 0 : 1);
+  const corrections = total.corrections + (reading.correction ? 1 : 0);
   switch (aggregation) {
     case 'sum':
-      return { ...counts, quantity: total.quantity + reading.quantity, latestTimestampMs: total.latestTimestampMs };
+      return { events, corrections, quantity: total.quantity + reading.quantity, latestTimestampMs: total.latestTimestampMs };
     case 'max':
       return {
-        ...counts,
+        events,
+        corrections,
         quantity: total.events + total.corrections === 0 ? reading.quantity : Math.max(total.quantity, reading.quantity),
         latestTimestampMs: total.latestTimestampMs,
       };
     case 'latest': {
       const newer = total.latestTimestampMs === null || reading.timestampMs >= total.latestTimestampMs;
-      return newer ? { ...counts, quantity: reading.quantity, latestTimestampMs: reading.timestampMs } : { ...total, ...counts };
+      return newer
+        ? { events, corrections, quantity: reading.quantity, latestTimestampMs: reading.timestampMs }
+        : { events, corrections, quantity: total.quantity, latestTimestampMs: total.latestTimestampMs };
     }
   }
 }

@@ -42,19 +42,21 @@ function row(entry: HistoryEntry): Record<(typeof CSV_COLUMNS)[number], unknown>
 export async function exportEvents(store: EventStore, organizationId: string, format: ExportFormat, range: ExportRange, write: ChunkWriter): Promise<number> {
   let exported = 0;
   let buffer = format === 'csv' ? `${CSV_COLUMNS.join(',')}\n` : '';
-  for await (const entry of organizationHistory(store, organizationId)) {
-    const time = Date.parse(eventTime(entry.event));
-    if (range.from && time < range.from.getTime()) continue;
-    if (range.to && time >= range.to.getTime()) continue;
-    const fields = row(entry);
-    buffer +=
-      format === 'csv'
-        ? `${CSV_COLUMNS.map((column) => csvField(fields[column])).join(',')}\n`
-        : `${JSON.stringify({ ...fields, data: entry.event.data, metadata: entry.recorded.metadata })}\n`;
-    exported += 1;
-    if (buffer.length > 16 * 1024) {
-      await write(buffer);
-      buffer = '';
+  for await (const page of organizationHistory(store, organizationId)) {
+    for (const entry of page) {
+      const time = Date.parse(eventTime(entry.event));
+      if (range.from && time < range.from.getTime()) continue;
+      if (range.to && time >= range.to.getTime()) continue;
+      const fields = row(entry);
+      buffer +=
+        format === 'csv'
+          ? `${CSV_COLUMNS.map((column) => csvField(fields[column])).join(',')}\n`
+          : `${JSON.stringify({ ...fields, data: entry.event.data, metadata: entry.recorded.metadata })}\n`;
+      exported += 1;
+      if (buffer.length > 16 * 1024) {
+        await write(buffer);
+        buffer = '';
+      }
     }
   }
   if (buffer.length > 0) await write(buffer);

@@ -101,47 +101,49 @@ async function readFacts(store: EventStore, organizationId: string, periodKey: s
     if (!period && state.status === 'active') period = toIntervalRecord(billingPeriodForKey(periodKey, state.settings));
   };
   const countIn = (map: Map<string, number>, feature: string) => map.set(feature, (map.get(feature) ?? 0) + 1);
-  for await (const { recorded, event } of organizationHistory(store, organizationId)) {
-    facts.lastPosition = recorded.position;
-    apply(event);
-    if (!period) continue;
-    const p: IntervalRecord = period;
-    switch (event.type) {
-      case 'UsageRecorded':
-      case 'UsageCorrected': {
-        const inPeriod = event.data.billingPeriod.start === p.start;
-        // The log should never hold a key twice; if it does, count it once and say so.
-        if (inPeriod && periodKeys.has(event.data.idempotencyKey)) {
-          countIn(facts.duplicatesInLog, event.data.feature);
+  for await (const page of organizationHistory(store, organizationId)) {
+    for (const { recorded, event } of page) {
+      facts.lastPosition = recorded.position;
+      apply(event);
+      if (!period) continue;
+      const p: IntervalRecord = period;
+      switch (event.type) {
+        case 'UsageRecorded':
+        case 'UsageCorrected': {
+          const inPeriod = event.data.billingPeriod.start === p.start;
+          // The log should never hold a key twice; if it does, count it once and say so.
+          if (inPeriod && periodKeys.has(event.data.idempotencyKey)) {
+            countIn(facts.duplicatesInLog, event.data.feature);
+            break;
+          }
+          if (inPeriod) periodKeys.add(event.data.idempotencyKey);
+          if (Date.parse(event.data.billingPeriod.start) <= Date.parse(p.start)) facts.usage.apply(event, state);
           break;
         }
-        if (inPeriod) periodKeys.add(event.data.idempotencyKey);
-        if (Date.parse(event.data.billingPeriod.start) <= Date.parse(p.start)) facts.usage.apply(event, state);
-        break;
+        case 'UsageDuplicateIgnored':
+          // A duplicate comes after the usage it repeats, so its key is known by then.
+          if (periodKeys.has(event.data.idempotencyKey)) countIn(facts.duplicatesIgnored, event.data.feature);
+          break;
+        case 'UsageReportedToStripe':
+          if (event.data.billingPeriod.start === p.start) {
+            const previous = facts.reports.get(event.data.feature);
+            facts.reports.set(event.data.feature, { quantity: event.data.cumulativeQuantity, reports: (previous?.reports ?? 0) + 1 });
+          }
+          break;
+        case 'InvoiceItemCreated':
+          if (event.data.billingPeriod.start === p.start) facts.invoices.set(event.data.feature, { amount: event.data.amount, currency: event.data.currency });
+          break;
+        case 'BillingPeriodClosed':
+          if (event.data.billingPeriod.start === p.start) {
+            facts.closed = [...event.data.features];
+            facts.closedAt = event.data.closedAt;
+            // The bill was priced with the quotas in force when the period closed.
+            closedState = state as ActiveOrganization;
+          }
+          break;
+        default:
+          break;
       }
-      case 'UsageDuplicateIgnored':
-        // A duplicate comes after the usage it repeats, so its key is known by then.
-        if (periodKeys.has(event.data.idempotencyKey)) countIn(facts.duplicatesIgnored, event.data.feature);
-        break;
-      case 'UsageReportedToStripe':
-        if (event.data.billingPeriod.start === p.start) {
-          const previous = facts.reports.get(event.data.feature);
-          facts.reports.set(event.data.feature, { quantity: event.data.cumulativeQuantity, reports: (previous?.reports ?? 0) + 1 });
-        }
-        break;
-      case 'InvoiceItemCreated':
-        if (event.data.billingPeriod.start === p.start) facts.invoices.set(event.data.feature, { amount: event.data.amount, currency: event.data.currency });
-        break;
-      case 'BillingPeriodClosed':
-        if (event.data.billingPeriod.start === p.start) {
-          facts.closed = [...event.data.features];
-          facts.closedAt = event.data.closedAt;
-          // The bill was priced with the quotas in force when the period closed.
-          closedState = state as ActiveOrganization;
-        }
-        break;
-      default:
-        break;
     }
   }
   if (!period) throw organizationNotFound(organizationId);

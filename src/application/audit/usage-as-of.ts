@@ -3,9 +3,9 @@
 import { DomainError, validationError } from '../../domain/domain-error';
 import { parseInstant } from '../../domain/usage-validation';
 import { eventTime } from '../../domain/event-time';
-import { isUsageEvent, type FeatureSummary, type IntervalRecord, type UsageEvent } from '../../domain/events';
-import { aggregationOf, evolve, initialOrganizationState, type OrganizationState } from '../../domain/organization';
-import { foldDailyUsage } from '../../domain/daily-usage';
+import type { FeatureSummary, IntervalRecord } from '../../domain/events';
+import { evolve, initialOrganizationState, type OrganizationState } from '../../domain/organization';
+import { DailyUsageIndex } from '../../domain/daily-usage';
 import { statementForPeriod, toFeatureSummary } from '../../domain/period-statement';
 import { openPeriodAt } from '../../domain/billing-calendar';
 import { toIntervalRecord } from '../../domain/periods';
@@ -31,19 +31,22 @@ export function parseAsOf(value: string): Date {
 
 export async function usageAsOf(store: EventStore, organizationId: string, asOf: Date): Promise<UsageAsOf> {
   let state: OrganizationState = initialOrganizationState();
-  const usage: UsageEvent[] = [];
+  // Folded as the events stream by, as the ledger folds them: memory follows the days, not the events.
+  const usage = new DailyUsageIndex();
   let considered = 0;
-  for await (const { event } of organizationHistory(store, organizationId)) {
-    // Filtered, not cut off: with several writers, appends and their clocks need not agree exactly.
-    if (Date.parse(eventTime(event)) > asOf.getTime()) continue;
-    considered += 1;
-    state = evolve(state, event);
-    if (isUsageEvent(event)) usage.push(event);
+  for await (const page of organizationHistory(store, organizationId)) {
+    for (const { event } of page) {
+      // Filtered, not cut off: with several writers, appends and their clocks need not agree exactly.
+      if (Date.parse(eventTime(event)) > asOf.getTime()) continue;
+      considered += 1;
+      state = evolve(state, event);
+      usage.apply(event, state);
+    }
   }
   if (state.status !== 'active') throw new DomainError('not_found', `organization ${JSON.stringify(organizationId)} did not exist at ${asOf.toISOString()}`, 'asOf');
   const active = state;
   const period = toIntervalRecord(openPeriodAt(active, asOf));
-  const lines = statementForPeriod(active, period, foldDailyUsage(usage, (feature) => aggregationOf(active, feature), active.settings.timeZone));
+  const lines = statementForPeriod(active, period, usage.all());
   return {
     organizationId,
     asOf: asOf.toISOString(),

@@ -15,14 +15,17 @@ export interface HistoryEntry {
 // event loop gets a turn between pages, so another tenant's request never waits long behind an audit.
 const PAGE = 250;
 
-export async function* organizationHistory(store: EventStore, organizationId: string): AsyncGenerator<HistoryEntry> {
+/** The organization's decoded events, a page at a time (a promise per page, not per event). */
+export async function* organizationHistory(store: EventStore, organizationId: string): AsyncGenerator<readonly HistoryEntry[]> {
   let any = false;
   for await (const page of streamPages(store, organizationStreamId(organizationId), { pageSize: PAGE })) {
+    any = true;
+    const entries: HistoryEntry[] = [];
     for (const recorded of page) {
-      any = true;
       const event = decodeEvent(recorded);
-      if (event) yield { recorded, event };
+      if (event) entries.push({ recorded, event });
     }
+    yield entries;
   }
   if (!any) throw organizationNotFound(organizationId);
 }

@@ -5,7 +5,7 @@
 // --embedded-projector) runs one in this process instead, for a one-process demo.
 import { systemClock } from '../../application/ports/clock';
 import { readEnvironment, serveSettings } from '../../infrastructure/config/environment';
-import { openEventStore } from '../../infrastructure/eventstore/open-event-store';
+import { openEventStore, openHistoryReader } from '../../infrastructure/eventstore/open-event-store';
 import { listen } from '../../infrastructure/http/api-server';
 import { createLogger } from '../../infrastructure/logging/logger';
 import { connectMongo } from '../../read-side/mongo/mongo-connection';
@@ -30,6 +30,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
   const config = readEnvironment(serveSettings);
   const logger = createLogger(config.LOG_LEVEL, 'tally-api');
   const { store, description } = openEventStore(config);
+  const history = openHistoryReader(config);
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DATABASE, {
     onUnreachable: (error) => logger.warn({ err: error }, 'MongoDB is unreachable; the read models answer 503 until it is back'),
   });
@@ -50,6 +51,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
   });
   const { app } = composeApi({
     eventStore: store,
+    historyStore: history ?? undefined,
     db: mongo.db,
     clock: systemClock,
     logger,
@@ -83,6 +85,7 @@ export async function runServe(options: ServeOptions = {}): Promise<void> {
   projector?.stop();
   await projecting;
   await mongo.close();
+  await history?.close();
   await store.close();
   logger.info('API stopped');
 }

@@ -20,3 +20,13 @@ export function openEventStore(settings: EventStoreChoice, usage: 'writer' | 're
   const store = SqliteEventStore.open(settings.TALLY_EVENT_STORE_PATH, usage === 'reader' ? { cacheSizeKib: 4_096 } : {});
   return { store, description: `SQLite at ${settings.TALLY_EVENT_STORE_PATH}` };
 }
+
+/**
+ * The log as a process's audits read it: for SQLite a second connection with a
+ * small page cache, so reading an organization's whole period neither fills
+ * the writer's cache nor evicts the indexes appends need; EventStoreDB's client
+ * serves both. Null when the writer's store serves.
+ */
+export function openHistoryReader(settings: EventStoreChoice): EventStore | null {
+  return settings.EVENTSTORE_CONNECTION_STRING ? null : openEventStore(settings, 'reader').store;
+}
