@@ -149,8 +149,10 @@ describe('hard quotas across two API processes on one event store', () => {
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => call(i % 2 === 0 ? first : second, 'POST', '/api/usage/track', { organizationId: 'org_shared', feature: 'OCR_SCAN', quantity: 1, idempotencyKey: `two-${i}` })),
     );
-    expect(answers.filter((answer) => answer.status === 200)).toHaveLength(50);
-    expect(answers.filter((answer) => answer.status === 403)).toHaveLength(150);
+    // Every answer is one of the two: a lost race between the processes is decided again, never an error.
+    const statuses: Record<number, number> = {};
+    for (const answer of answers) statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+    expect(statuses).toEqual({ 200: 50, 403: 150 });
   }, 60_000);
 
   it("answers on one process a quota check that includes the other's write acknowledged just before", async () => {

@@ -1,7 +1,7 @@
 // The small parts of the HTTP layer: field paths in the one spelling clients
 // parse, the token bucket, and how failures map to problem documents.
 import { z } from 'zod';
-import { EventStoreUnavailableError } from '../../src/application/ports/event-store';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../../src/application/ports/event-store';
 import { ReadModelsUnavailableError } from '../../src/application/ports/usage-read-models';
 import { DomainError } from '../../src/domain/domain-error';
 import { toHttpProblem } from '../../src/infrastructure/http/error-handler';
@@ -61,6 +61,13 @@ describe('problems from failures', () => {
       expect(problem?.status).toBe(503);
       expect(problem?.options.retryAfterSeconds).toBeGreaterThan(0);
     }
+  });
+
+  it('answers a race lost on every retry as 503 with Retry-After, saying nothing was recorded', () => {
+    const problem = toHttpProblem(new WrongExpectedRevisionError('organization-org_1', 4n, 7n));
+    expect(problem?.status).toBe(503);
+    expect(problem?.options.retryAfterSeconds).toBeGreaterThan(0);
+    expect(problem?.toDocument().detail).toMatch(/nothing was recorded/);
   });
 
   it('maps body-parser errors by their type', () => {

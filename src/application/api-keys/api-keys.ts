@@ -14,6 +14,7 @@ import { ApiKeyIndex } from './api-key-index';
 import type { OrganizationDirectory } from '../organization/organization-directory';
 import type { Clock } from '../ports/clock';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store';
+import { MAX_CONFLICT_RETRIES, pauseBeforeRetry } from '../event-log/conflict-retry';
 
 export interface ApiKeyPrincipal {
   readonly keyId: string;
@@ -48,8 +49,6 @@ const KEY_FORMAT = /^tally_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 /** Whether a presented secret has the shape of an organization key (says nothing about whether it is one). */
 export const looksLikeOrganizationKey = (presented: string): boolean => KEY_FORMAT.test(presented);
 export const KEY_ID_FORMAT = /^[0-9a-f]{16}$/;
-const MAX_CONFLICT_RETRIES = 5;
-
 // The one-shot hash: it runs on every request, and a Hash object per call costs more than the digest.
 const sha256 = (text: string): Buffer => hash('sha256', text, 'buffer');
 
@@ -85,6 +84,7 @@ export class ApiKeys {
   /** Revokes one of the organization's keys; a key of another organization is as unknown as a missing one. */
   async revoke(organizationId: string, keyId: string): Promise<RevokedApiKey> {
     for (let attempt = 0; ; attempt++) {
+      await pauseBeforeRetry(attempt);
       await this.index.refresh();
       const key = KEY_ID_FORMAT.test(keyId) ? await this.index.lookup(keyId) : undefined;
       if (!key || key.organizationId !== organizationId) {

@@ -16,6 +16,7 @@ import { LEDGER_SNAPSHOT_VERSION, OrganizationLedger, type Decision, type Ledger
 import { decodeEvent, encodeEvent } from '../event-log/organization-event-codec';
 import { revisionAfter, streamPages } from '../event-log/stream-pages';
 import type { Clock } from '../ports/clock';
+import { MAX_CONFLICT_RETRIES, pauseBeforeRetry } from '../event-log/conflict-retry';
 import { WrongExpectedRevisionError, type EventStore, type GlobalPosition, type RecordedEvent, type StreamRevision } from '../ports/event-store';
 import type { LedgerStorage } from '../ports/ledger-storage';
 
@@ -91,7 +92,7 @@ export class OrganizationCommandHandler {
     private readonly options: OrganizationCommandHandlerOptions = {},
   ) {
     this.maxBatchSize = options.maxBatchSize ?? 1_000;
-    this.maxConflictRetries = options.maxConflictRetries ?? 5;
+    this.maxConflictRetries = options.maxConflictRetries ?? MAX_CONFLICT_RETRIES;
     this.storage = options.ledgerStorage ?? null;
     this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
     this.maxLoaded = options.maxLoadedOrganizations ?? DEFAULT_MAX_LOADED_ORGANIZATIONS;
@@ -157,6 +158,7 @@ export class OrganizationCommandHandler {
 
   private async runBatch(organizationId: string, batch: PendingCommand[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      await pauseBeforeRetry(attempt);
       let organization: LoadedOrganization;
       try {
         // The cache is trusted on the first attempt; the expected revision catches any other writer.

@@ -122,7 +122,7 @@ export interface EventStore {
   close(): Promise<void>;
 }
 
-/** The stream was not at the expected revision; nothing was appended (HTTP 412/409 later). */
+/** The stream was not at the expected revision; nothing was appended (the writer reads what it missed and decides again). */
 export class WrongExpectedRevisionError extends Error {
   override readonly name = 'WrongExpectedRevisionError';
 

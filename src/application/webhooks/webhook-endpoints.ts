@@ -10,6 +10,7 @@ import { organizationNotFound } from '../../domain/organization';
 import type { OrganizationDirectory } from '../organization/organization-directory';
 import type { Clock } from '../ports/clock';
 import { WrongExpectedRevisionError, type EventStore } from '../ports/event-store';
+import { MAX_CONFLICT_RETRIES, pauseBeforeRetry } from '../event-log/conflict-retry';
 import { parseEndpointUrl, requireDeliverableHost, type HostResolver } from './endpoint-address-policy';
 import { WebhookDeliveriesUnavailableError, type WebhookDeliveries } from './webhook-deliveries';
 import type { WebhookDelivery, WebhookDeliveryLog } from './webhook-delivery-log';
@@ -84,8 +85,6 @@ export interface WebhookEndpointsOptions {
 /** Endpoints an organization (or the admin) may have at once. */
 export const MAX_ENDPOINTS_PER_SCOPE = 20;
 export const ENDPOINT_ID_FORMAT = /^we_[0-9a-f]{16}$/;
-const MAX_CONFLICT_RETRIES = 5;
-
 const view = (endpoint: IndexedWebhookEndpoint): WebhookEndpointView => {
   const { endpointId, organizationId, url, eventTypes, description, enabled, createdAt, updatedAt } = endpoint;
   return { endpointId, organizationId, url, eventTypes, description, enabled, createdAt, updatedAt };
@@ -241,6 +240,7 @@ export class WebhookEndpoints {
    */
   private async appendChecked(scope: EndpointScope, decide: () => WebhookEndpointEvent | null): Promise<void> {
     for (let attempt = 0; ; attempt++) {
+      await pauseBeforeRetry(attempt);
       await this.index.refresh();
       const event = decide();
       if (!event) return;

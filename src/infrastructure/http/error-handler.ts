@@ -5,7 +5,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { TooManyAuditsError } from '../../application/audit/audit-gate';
 import { BillingWorkflowsUnavailableError } from '../../application/ports/billing-workflows';
-import { EventStoreUnavailableError } from '../../application/ports/event-store';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../../application/ports/event-store';
 import { ReadModelsUnavailableError } from '../../application/ports/usage-read-models';
 import { DomainError } from '../../domain/domain-error';
 import { QuotaExceededError } from '../../domain/quota-enforcement';
@@ -55,6 +55,12 @@ export function toHttpProblem(error: unknown): HttpProblem | null {
   }
   if (error instanceof BillingWorkflowsUnavailableError) {
     return new HttpProblem('service-unavailable', error.message, { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS });
+  }
+  if (error instanceof WrongExpectedRevisionError) {
+    // Only reached when other writers kept winning the race for every retry: nothing of this request was stored.
+    return new HttpProblem('service-unavailable', 'Other writers kept changing this record while the request was decided; nothing was recorded, try again shortly.', {
+      retryAfterSeconds: 1,
+    });
   }
   if (isUnavailable(error)) {
     return new HttpProblem('service-unavailable', 'A storage dependency is unreachable; try again shortly.', {
