@@ -212,7 +212,7 @@ export class OrganizationCommandHandler {
     if (cached && !catchUp) return cached;
     const streamId = organizationStreamId(organizationId);
     // A store that knows nothing was appended to the stream since the ledger's revision spares the read.
-    if (cached && this.eventStore.knownHeadRevision?.(streamId) === cached.revision) {
+    if (cached && this.eventStore.knownHeadRevision && (await this.eventStore.knownHeadRevision(streamId)) === cached.revision) {
       this.remember(organizationId, cached);
       return cached;
     }

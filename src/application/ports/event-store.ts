@@ -105,10 +105,11 @@ export interface EventStore {
 
   /**
    * The stream's last revision when the store can vouch for it without
-   * reading (nothing appended to the stream since, by this process or any
-   * other); undefined when it cannot tell. Optional: a store without it is read.
+   * reading: nothing appended to the stream, by this process or any other,
+   * between the call and the answer. Undefined when it cannot tell.
+   * Optional: a store without it is read.
    */
-  knownHeadRevision?(streamId: string): StreamRevision | undefined;
+  knownHeadRevision?(streamId: string): Promise<StreamRevision | undefined>;
 
   /** One batch of events from all streams, in position order. Empty when nothing is after fromPosition. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

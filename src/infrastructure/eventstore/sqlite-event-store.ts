@@ -61,6 +61,8 @@ export class SqliteEventStore implements EventStore, EventStoreWithLedgers {
   private readonly selectHead: Database.Statement<[], { head: number | null }>;
   private ledgers: SqliteLedgerStorage | null = null;
   private readonly heads: SqliteKnownHeads;
+  private headQuestions: { streamId: string; resolve: (revision: StreamRevision | undefined) => void; reject: (error: unknown) => void }[] = [];
+  private headLook: NodeJS.Immediate | null = null;
 
   private constructor(
     private readonly db: Database.Database,
@@ -143,8 +145,28 @@ export class SqliteEventStore implements EventStore, EventStoreWithLedgers {
     return rows.map(toRecordedEvent);
   }
 
-  knownHeadRevision(streamId: string): StreamRevision | undefined {
-    return this.guard('read the data version', () => this.heads.get(streamId));
+  /**
+   * Answered after the current turn's I/O, with one look at the data version
+   * for every question asked in that turn: each was asked before the look, so
+   * a head vouched for includes every commit acknowledged before it was asked.
+   */
+  knownHeadRevision(streamId: string): Promise<StreamRevision | undefined> {
+    return new Promise((resolve, reject) => {
+      this.headQuestions.push({ streamId, resolve, reject });
+      this.headLook ??= setImmediate(() => this.answerHeadQuestions());
+    });
+  }
+
+  private answerHeadQuestions(): void {
+    this.headLook = null;
+    const questions = this.headQuestions.splice(0);
+    try {
+      this.guard('read the data version', () => this.heads.version());
+    } catch (error) {
+      for (const question of questions) question.reject(error);
+      return;
+    }
+    for (const question of questions) question.resolve(this.heads.lastSeen(question.streamId));
   }
 
   async streamRevision(streamId: string): Promise<StreamRevision | 'no_stream'> {

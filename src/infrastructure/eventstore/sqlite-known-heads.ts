@@ -37,6 +37,11 @@ export class SqliteKnownHeads {
     return this.heads.get(streamId);
   }
 
+  /** The head as of the last look at the version (the caller just looked, for several streams at once). */
+  lastSeen(streamId: string): StreamRevision | undefined {
+    return this.heads.get(streamId);
+  }
+
   /** Remembers heads learnt at `learntAt` (a version read before the read, or inside the commit's transaction). */
   learn(learntAt: number, heads: Iterable<readonly [string, StreamRevision]>): void {
     if (this.version() !== learntAt) return;
