@@ -63,7 +63,7 @@ install_temporal() {
 # expression '$._id', while the unique index it creates on _id is on "_id".
 # SQLite uses an index only for the expression it was built on, so every
 # lookup by _id scanned the whole collection, slower with every document
-# (3.9 ms for the first of 10,000 read-model documents, 28 ms for the last).
+# (3.9 ms for the first of 200 read-model documents, 28 ms for the last).
 # Tally reads its read models by _id only, so it builds FerretDB with the
 # path of the index; the stamp names the fix, so an older build is replaced.
 FERRETDB_ID_INDEX_FIX='id-lookup-uses-index'
