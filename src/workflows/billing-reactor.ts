@@ -8,6 +8,7 @@ import type { BillingWorkflows } from '../application/ports/billing-workflows';
 import type { IntervalRecord } from '../domain/events';
 import { billingPeriodAt } from '../domain/periods';
 import { toIntervalRecord } from '../domain/periods';
+import { inParallel } from '../application/in-parallel';
 import type { PositionedEvent, Projection } from '../application/ports/projection';
 
 export const BILLING_REACTOR_NAME = 'billing-reactor';
@@ -20,18 +21,6 @@ export interface BillingReactorTarget extends Pick<BillingWorkflows, 'ensurePeri
 export interface BillingReactorOptions {
   /** Workflows started or signalled at once. */
   readonly concurrency?: number;
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, send: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      await send(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 export class BillingReactor implements Projection {

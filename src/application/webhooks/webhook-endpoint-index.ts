@@ -1,10 +1,9 @@
 // The in-memory view of the webhook-endpoint stream that the API and the
-// worker keep. `refresh()` reads everything appended before it was called
-// (joining a read that starts later, never one already under way), so a
-// change made through any instance is seen by the next command or delivery
+// worker keep. `refresh()` reads everything appended before it was called, so
+// a change made through any instance is seen by the next command or delivery
 // batch; `lookup()` reads again only when the view is older than its bound.
-import { revisionAfter, streamPages } from '../event-log/stream-pages';
-import type { EventStore, GlobalPosition, StreamRevision } from '../ports/event-store';
+import { CaughtUpStream } from '../event-log/caught-up-stream';
+import type { EventStore, GlobalPosition, RecordedEvent, StreamRevision } from '../ports/event-store';
 import { decodeWebhookEndpointEvent, WEBHOOK_ENDPOINT_STREAM, type EndpointEventTypes, type WebhookEndpointEvent } from './webhook-endpoint-events';
 import type { SealedSecret } from './webhook-secrets';
 import type { WebhookEventType } from './webhook-payloads';
@@ -28,21 +27,19 @@ export const receivesType = (endpoint: Pick<IndexedWebhookEndpoint, 'eventTypes'
 
 export class WebhookEndpointIndex {
   private readonly endpoints = new Map<string, IndexedWebhookEndpoint>();
-  private revision: StreamRevision | 'no_stream' = 'no_stream';
-  private freshAt = Number.NEGATIVE_INFINITY;
-  private inflight: Promise<void> | null = null;
-  private started = 0;
-  private completed = 0;
+  private readonly stream: CaughtUpStream;
 
-  constructor(
-    private readonly eventStore: EventStore,
-    private readonly maxStalenessMs = 1_000,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
+  constructor(eventStore: EventStore, maxStalenessMs = 1_000, now?: () => number) {
+    const fold = (recorded: RecordedEvent) => {
+      const event = decodeWebhookEndpointEvent(recorded);
+      if (event) this.apply(event, recorded.position);
+    };
+    this.stream = new CaughtUpStream(eventStore, WEBHOOK_ENDPOINT_STREAM, fold, maxStalenessMs, now);
+  }
 
   /** The stream revision read up to (for appends that must not race). */
   get streamRevision(): StreamRevision | 'no_stream' {
-    return this.revision;
+    return this.stream.streamRevision;
   }
 
   /**
@@ -51,15 +48,14 @@ export class WebhookEndpointIndex {
    * Deleted endpoints are gone.
    */
   async lookup(endpointId: string): Promise<IndexedWebhookEndpoint | undefined> {
-    if (this.now() - this.freshAt > this.maxStalenessMs) await (this.inflight ?? this.startCatchUp());
+    await this.stream.freshen();
     if (!this.endpoints.has(endpointId)) await this.refresh();
     return this.endpoints.get(endpointId);
   }
 
   /** Reads everything appended to the stream before this call. */
-  async refresh(): Promise<void> {
-    const wanted = this.started + 1;
-    while (this.completed < wanted) await (this.inflight ?? this.startCatchUp());
+  refresh(): Promise<void> {
+    return this.stream.refresh();
   }
 
   /** The endpoints of one organization, or the admin's (null), oldest first. */
@@ -79,30 +75,6 @@ export class WebhookEndpointIndex {
         endpoint.createdAtPosition < position &&
         receivesType(endpoint, type),
     );
-  }
-
-  private startCatchUp(): Promise<void> {
-    const number = ++this.started;
-    const startedAt = this.now();
-    this.inflight = this.readNewEvents()
-      .then(() => {
-        this.completed = Math.max(this.completed, number);
-        this.freshAt = Math.max(this.freshAt, startedAt);
-      })
-      .finally(() => {
-        this.inflight = null;
-      });
-    return this.inflight;
-  }
-
-  private async readNewEvents(): Promise<void> {
-    for await (const page of streamPages(this.eventStore, WEBHOOK_ENDPOINT_STREAM, { fromRevision: revisionAfter(this.revision) })) {
-      for (const recorded of page) {
-        const event = decodeWebhookEndpointEvent(recorded);
-        if (event) this.apply(event, recorded.position);
-        this.revision = recorded.revision;
-      }
-    }
   }
 
   private apply(event: WebhookEndpointEvent, position: GlobalPosition): void {

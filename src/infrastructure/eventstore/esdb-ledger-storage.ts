@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { BACKWARDS, END, NO_STREAM, StreamNotFoundError, WrongExpectedVersionError, jsonEvent, type EventStoreDBClient } from '@eventstore/db-client';
 import type { AcceptedKey, LedgerSnapshotRecord, LedgerStorage } from '../../application/ports/ledger-storage';
+import { inParallel } from '../../application/in-parallel';
 import { LEDGER_STREAM_PREFIX, toPortError } from './esdb-mapping';
 
 const snapshotStream = (streamId: string) => `${LEDGER_STREAM_PREFIX}snapshot-${streamId}`;
@@ -15,15 +16,6 @@ const keyStream = (streamId: string, idempotencyKey: string) =>
 
 // Lookups and records run this many reads or appends at once.
 const CONCURRENCY = 32;
-
-async function inParallel<T>(items: readonly T[], run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(CONCURRENCY, items.length) }, async () => {
-      while (next < items.length) await run(items[next++]);
-    }),
-  );
-}
 
 export class EsdbLedgerStorage implements LedgerStorage {
   private readonly snapshotStreamsLimited = new Set<string>();
@@ -68,7 +60,7 @@ export class EsdbLedgerStorage implements LedgerStorage {
   async findAcceptedKeys(streamId: string, idempotencyKeys: readonly string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
     try {
-      await inParallel(idempotencyKeys, async (idempotencyKey) => {
+      await inParallel(idempotencyKeys, CONCURRENCY, async (idempotencyKey) => {
         try {
           for await (const resolved of this.client.readStream(keyStream(streamId, idempotencyKey), { maxCount: 1 })) {
             const data = resolved.event?.data as { idempotencyKey: string; fingerprint: string } | undefined;
@@ -86,7 +78,7 @@ export class EsdbLedgerStorage implements LedgerStorage {
 
   async recordAcceptedKeys(streamId: string, keys: readonly AcceptedKey[]): Promise<void> {
     try {
-      await inParallel(keys, async ({ idempotencyKey, fingerprint }) => {
+      await inParallel(keys, CONCURRENCY, async ({ idempotencyKey, fingerprint }) => {
         try {
           await this.client.appendToStream(keyStream(streamId, idempotencyKey), jsonEvent({ type: 'UsageKeyAccepted', data: { idempotencyKey, fingerprint } }), {
             expectedRevision: NO_STREAM,

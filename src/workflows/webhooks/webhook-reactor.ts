@@ -5,6 +5,7 @@
 // its type, and registered before the event was appended. Starting is
 // idempotent per endpoint and event, so a batch applied again after a crash
 // sends nothing twice.
+import { inParallel } from '../../application/in-parallel';
 import type { PositionedEvent, Projection } from '../../application/ports/projection';
 import { envelopeOf } from '../../application/webhooks/webhook-envelope';
 import type { WebhookDeliveries, WebhookDeliveryRequest } from '../../application/webhooks/webhook-deliveries';
@@ -15,18 +16,6 @@ export const WEBHOOK_REACTOR_NAME = 'webhook-reactor';
 export interface WebhookReactorOptions {
   /** Deliveries started at once. */
   readonly concurrency?: number;
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, send: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next];
-      next += 1;
-      await send(item);
-    }
-  });
-  await Promise.all(lanes);
 }
 
 export class WebhookReactor implements Projection {
