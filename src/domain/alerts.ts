@@ -30,8 +30,11 @@ export const MAX_ALERT_RULES = 100;
 const REMEMBERED_AFTER_WINDOW_MS = 8 * 24 * 60 * 60_000;
 
 // Epoch milliseconds rather than ISO strings: the state is stored in MongoDB documents, where a field name must not contain dots.
-export const firedKey = (ruleId: string, window: IntervalRecord): string => `${ruleId}|${Date.parse(window.start)}`;
-export const usedUpKey = (feature: string, window: IntervalRecord): string => `${feature}|${Date.parse(window.start)}`;
+export const firedKey = (ruleId: string, window: IntervalRecord): string => firedKeyAt(ruleId, Date.parse(window.start));
+export const usedUpKey = (feature: string, window: IntervalRecord): string => usedUpKeyAt(feature, Date.parse(window.start));
+/** The same keys from a window's start in epoch milliseconds (asked at every write, without parsing). */
+export const firedKeyAt = (ruleId: string, windowStartMs: number): string => `${ruleId}|${windowStartMs}`;
+export const usedUpKeyAt = (feature: string, windowStartMs: number): string => `${feature}|${windowStartMs}`;
 
 type AlertEvent = AlertRuleSet | AlertRuleRemoved | UsageThresholdCrossed | QuotaUsedUp;
 

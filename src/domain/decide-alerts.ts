@@ -9,7 +9,7 @@
 // replayed identically. Reservations do not count: only recorded usage does.
 import type { Decimal as DecimalValue } from 'decimal.js';
 import { MoneyDecimal as Decimal } from './money';
-import { firedKey, MAX_ALERT_RULES, usedUpKey, type AlertRule } from './alerts';
+import { firedKey, firedKeyAt, MAX_ALERT_RULES, usedUpKeyAt, type AlertRule } from './alerts';
 import { openPeriodAt } from './billing-calendar';
 import type { Aggregation, FeatureDefinition } from './catalogue';
 import type { RemoveAlertRule, SetAlertRule } from './commands';
@@ -167,28 +167,39 @@ export function alertsAfter(state: ActiveOrganization, usage: readonly UsageEven
   const rules = Object.values(alerts.rules);
   const now = context.now;
   const events: OrganizationEvent[] = [];
+  // The rules watching each feature's quota window.
+  const rulesOf = new Map<string, AlertRule[]>();
+  for (const rule of rules) {
+    if (rule.watch.kind === 'overageAmount') continue;
+    const watching = rulesOf.get(rule.watch.feature);
+    if (watching) watching.push(rule);
+    else rulesOf.set(rule.watch.feature, [rule]);
+  }
   // Per feature and window of the quota in force that the usage went into.
   const windows = new Map<string, { feature: FeatureDefinition; window: Interval }>();
   for (const event of usage) {
     const feature = findFeature(state, event.data.feature);
     if (!feature) continue;
     const quota = effectiveQuota(state, feature);
-    const watched = quota.enforcement === 'hard' || rules.some((rule) => rule.watch.kind !== 'overageAmount' && rule.watch.feature === feature.key);
-    if (!watched) continue;
+    if (quota.enforcement !== 'hard' && !rulesOf.has(feature.key)) continue;
     const window = windowOfDay(state, quota.resetPeriod, usageDayOf(event, state.settings.timeZone));
     windows.set(`${feature.key}|${window.start.getTime()}`, { feature, window });
   }
   for (const { feature, window } of windows.values()) {
-    const total = context.recorded.totalIn(feature.key, feature.aggregation, window.start.getTime(), window.end.getTime(), state.settings.timeZone);
+    const startMs = window.start.getTime();
+    // Once every rule of the window has fired (and its hard quota is used up), the window's total is not needed.
+    const pending = (rulesOf.get(feature.key) ?? []).filter((rule) => !alerts.fired[firedKeyAt(rule.ruleId, startMs)]);
+    const quota = effectiveQuota(state, feature);
+    const watchesUsedUp = quota.enforcement === 'hard' && quota.includedQuantity > 0 && !alerts.usedUp[usedUpKeyAt(feature.key, startMs)];
+    if (pending.length === 0 && !watchesUsedUp) continue;
+    const total = context.recorded.totalIn(feature.key, feature.aggregation, startMs, window.end.getTime(), state.settings.timeZone);
     const record = toIntervalRecord(window);
     const value = new Decimal(total.quantity);
-    for (const rule of rules) {
-      if (rule.watch.kind === 'overageAmount' || rule.watch.feature !== feature.key || alerts.fired[firedKey(rule.ruleId, record)]) continue;
+    for (const rule of pending) {
       const threshold = rememberedThreshold(state, rule.watch);
       if (threshold.gt(0) && value.gte(threshold)) events.push(crossing(state, rule, value, record, 'usage', now));
     }
-    const quota = effectiveQuota(state, feature);
-    if (quota.enforcement === 'hard' && quota.includedQuantity > 0 && total.quantity >= quota.includedQuantity && !alerts.usedUp[usedUpKey(feature.key, record)]) {
+    if (watchesUsedUp && total.quantity >= quota.includedQuantity) {
       events.push({ type: 'QuotaUsedUp', data: { organizationId: state.organizationId, feature: feature.key, included: quota.includedQuantity, window: record, usedUpAt: now.toISOString() } } satisfies QuotaUsedUp);
     }
   }

@@ -44,6 +44,19 @@ const DECIMAL_TEXT = /^-?\d+(\.\d+)?$/;
  * exactly one tenth and not the binary float closest to it.
  */
 export function parsePricePerUnit(value: string | number, field = 'pricePerUnit'): Decimal {
+  // A quota's price is priced at every write an overage alert watches; decimals are immutable, so a valid one is kept.
+  const known = validPrices.get(value);
+  if (known) return known;
+  const price = checkedPrice(value, field);
+  if (validPrices.size >= MAX_REMEMBERED_PRICES) validPrices.clear();
+  validPrices.set(value, price);
+  return price;
+}
+
+const validPrices = new Map<string | number, Decimal>();
+const MAX_REMEMBERED_PRICES = 10_000;
+
+function checkedPrice(value: string | number, field: string): Decimal {
   let price: Decimal;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) {
@@ -91,7 +104,8 @@ export function parseQuantity(value: number | bigint | Decimal, field = 'quantit
     if (!Number.isFinite(value)) {
       throw validationError(field, `${field} must be a finite number, got ${String(value)}`);
     }
-    quantity = new MoneyDecimal(String(value));
+    // Whole numbers are exact as they are (and decimal.js takes small ones without parsing text).
+    quantity = Number.isSafeInteger(value) ? new MoneyDecimal(value) : new MoneyDecimal(String(value));
   } else if (Decimal.isDecimal(value)) {
     if (!value.isFinite()) {
       throw validationError(field, `${field} must be a finite number, got ${value.toString()}`);

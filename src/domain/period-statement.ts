@@ -30,8 +30,10 @@ export interface FeatureLine {
 
 const nonNegative = (quantity: number) => Math.max(0, quantity);
 
-/** Days in order, so 'latest' readings merge as they were recorded. */
-const chronological = (a: DailyUsage, b: DailyUsage) => a.billingPeriod.start.localeCompare(b.billingPeriod.start) || a.day.localeCompare(b.day);
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Days in order, so 'latest' readings merge as they were recorded (ISO dates order as text). */
+const chronological = (a: DailyUsage, b: DailyUsage) => compareText(a.billingPeriod.start, b.billingPeriod.start) || compareText(a.day, b.day);
 
 // Pricing a period asks for the window of each of its days many times over; a pure cache.
 const windowsOfDays = new Map<string, Interval>();
@@ -73,7 +75,7 @@ function featureLine(state: ActiveOrganization, feature: FeatureDefinition, peri
   const aggregation = feature.aggregation;
   // Per window of the quota in force: what earlier periods put in it (QUARTERLY, YEARLY) and what this period did.
   const windows = new Map<number, { earlier: WindowTotal; current: WindowTotal }>();
-  for (const u of [...usage].sort(chronological)) {
+  for (const u of usage.length > 1 ? [...usage].sort(chronological) : usage) {
     if (u.billingPeriod.start > period.start) continue;
     const key = windowOfDay(state, quota.resetPeriod, u.day).start.getTime();
     const parts = windows.get(key) ?? { earlier: EMPTY_WINDOW_TOTAL, current: EMPTY_WINDOW_TOTAL };

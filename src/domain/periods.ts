@@ -405,6 +405,16 @@ export function containsInstant(i: Interval, instant: Date): boolean {
 }
 
 /** An interval as events and read models store it: ISO instants. */
-export const toIntervalRecord = (interval: Interval): IntervalRecord => ({ start: interval.start.toISOString(), end: interval.end.toISOString() });
+// Windows and periods come from caches as the same objects again and again (an alert asks at every write), so their records are kept with them.
+const intervalRecords = new WeakMap<Interval, IntervalRecord>();
+
+export function toIntervalRecord(interval: Interval): IntervalRecord {
+  let record = intervalRecords.get(interval);
+  if (!record) {
+    record = Object.freeze({ start: interval.start.toISOString(), end: interval.end.toISOString() });
+    intervalRecords.set(interval, record);
+  }
+  return record;
+}
 
 export const toInterval = (record: IntervalRecord): Interval => ({ start: new Date(record.start), end: new Date(record.end) });
