@@ -33,8 +33,22 @@ export function countedAt(event: UsageEvent): Date {
   return new Date(at >= start && at < Date.parse(event.data.billingPeriod.end) ? at : start);
 }
 
+// Folding an event and deciding its alerts both ask for its day; events are immutable, so the answer is kept with the event.
+const daysOfEvents = new WeakMap<UsageEvent, { readonly timeZone: string; readonly day: string }>();
+
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Days in order, so 'latest' readings merge as they were recorded (ISO dates order as text). */
+export const chronological = (a: DailyUsage, b: DailyUsage): number => compareText(a.billingPeriod.start, b.billingPeriod.start) || compareText(a.day, b.day);
+
 /** The local day a usage event counts on. */
-export const usageDayOf = (event: UsageEvent, timeZone: string): string => localDayAt(countedAt(event), timeZone);
+export function usageDayOf(event: UsageEvent, timeZone: string): string {
+  const known = daysOfEvents.get(event);
+  if (known?.timeZone === timeZone) return known.day;
+  const day = localDayAt(countedAt(event), timeZone);
+  daysOfEvents.set(event, { timeZone, day });
+  return day;
+}
 
 const timeZoneOf = (state: OrganizationState): string => (state.status === 'active' ? state.settings.timeZone : 'UTC');
 
@@ -90,13 +104,13 @@ export class DailyUsageIndex {
 
   /** A feature's usage on the days that begin in [fromMs, toMs) (a quota window), any billing period, merged in order. */
   totalIn(feature: string, aggregation: Aggregation, fromMs: number, toMs: number, timeZone: string): WindowTotal {
-    return [...this.daysOf(feature).values()]
-      .filter((usage) => {
-        const dayStart = localDayInterval(usage.day, timeZone).start.getTime();
-        return fromMs <= dayStart && dayStart < toMs;
-      })
-      .sort((a, b) => a.billingPeriod.start.localeCompare(b.billingPeriod.start) || a.day.localeCompare(b.day))
-      .reduce((total, usage) => mergeTotals(aggregation, total, usage.total), EMPTY_WINDOW_TOTAL);
+    const inWindow: DailyUsage[] = [];
+    for (const usage of this.daysOf(feature).values()) {
+      const dayStart = localDayInterval(usage.day, timeZone).start.getTime();
+      if (fromMs <= dayStart && dayStart < toMs) inWindow.push(usage);
+    }
+    if (inWindow.length > 1) inWindow.sort(chronological);
+    return inWindow.reduce((total, usage) => mergeTotals(aggregation, total, usage.total), EMPTY_WINDOW_TOTAL);
   }
 
   /** A day's quantity of a feature in a billing period (0 when nothing was recorded). */

@@ -9,7 +9,7 @@
 // replayed identically. Reservations do not count: only recorded usage does.
 import type { Decimal as DecimalValue } from 'decimal.js';
 import { MoneyDecimal as Decimal } from './money';
-import { firedKey, firedKeyAt, MAX_ALERT_RULES, usedUpKeyAt, type AlertRule } from './alerts';
+import { EMPTY_ALERTS, firedKey, firedKeyAt, MAX_ALERT_RULES, usedUpKeyAt, type AlertRule, type AlertState } from './alerts';
 import { openPeriodAt } from './billing-calendar';
 import type { Aggregation, FeatureDefinition } from './catalogue';
 import type { RemoveAlertRule, SetAlertRule } from './commands';
@@ -154,6 +154,35 @@ export function removeAlertRule(command: RemoveAlertRule, state: ActiveOrganizat
   return [{ type: 'AlertRuleRemoved', data: { organizationId, ruleId, removedAt: now.toISOString() } }];
 }
 
+/** An organization's rules sorted for deciding: per watched feature, and those on overage. */
+interface RulePlan {
+  readonly rulesOf: ReadonlyMap<string, readonly AlertRule[]>;
+  readonly overageRules: readonly AlertRule[];
+}
+
+// Rules change rarely and every write asks; the rules object is immutable, so its plan is kept with it.
+const plans = new WeakMap<AlertState['rules'], RulePlan>();
+
+function planOf(rules: AlertState['rules']): RulePlan {
+  let plan = plans.get(rules);
+  if (!plan) {
+    const rulesOf = new Map<string, AlertRule[]>();
+    const overageRules: AlertRule[] = [];
+    for (const rule of Object.values(rules)) {
+      if (rule.watch.kind === 'overageAmount') {
+        overageRules.push(rule);
+        continue;
+      }
+      const watching = rulesOf.get(rule.watch.feature);
+      if (watching) watching.push(rule);
+      else rulesOf.set(rule.watch.feature, [rule]);
+    }
+    plan = { rulesOf, overageRules };
+    plans.set(rules, plan);
+  }
+  return plan;
+}
+
 /**
  * The crossings, and hard quotas used up, that usage just recorded leads to:
  * every rule (and hard quota) of a window the usage went into whose value is
@@ -163,18 +192,10 @@ export function removeAlertRule(command: RemoveAlertRule, state: ActiveOrganizat
  */
 export function alertsAfter(state: ActiveOrganization, usage: readonly UsageEvent[], context: AlertContext): OrganizationEvent[] {
   if (usage.length === 0) return [];
-  const alerts = state.alerts ?? { rules: {}, fired: {}, usedUp: {} };
-  const rules = Object.values(alerts.rules);
+  const alerts = state.alerts ?? EMPTY_ALERTS;
+  const { rulesOf, overageRules } = planOf(alerts.rules);
   const now = context.now;
   const events: OrganizationEvent[] = [];
-  // The rules watching each feature's quota window.
-  const rulesOf = new Map<string, AlertRule[]>();
-  for (const rule of rules) {
-    if (rule.watch.kind === 'overageAmount') continue;
-    const watching = rulesOf.get(rule.watch.feature);
-    if (watching) watching.push(rule);
-    else rulesOf.set(rule.watch.feature, [rule]);
-  }
   // Per feature and window of the quota in force that the usage went into.
   const windows = new Map<string, { feature: FeatureDefinition; window: Interval }>();
   for (const event of usage) {
@@ -203,7 +224,6 @@ export function alertsAfter(state: ActiveOrganization, usage: readonly UsageEven
       events.push({ type: 'QuotaUsedUp', data: { organizationId: state.organizationId, feature: feature.key, included: quota.includedQuantity, window: record, usedUpAt: now.toISOString() } } satisfies QuotaUsedUp);
     }
   }
-  const overageRules = rules.filter((rule) => rule.watch.kind === 'overageAmount');
   if (overageRules.length > 0) {
     for (const period of new Map(usage.map((event) => [event.data.billingPeriod.start, event.data.billingPeriod])).values()) {
       const pending = overageRules.filter((rule) => !alerts.fired[firedKey(rule.ruleId, period)]);

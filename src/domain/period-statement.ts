@@ -5,7 +5,7 @@
 // usage was recorded. Read models, period close, queries and audits all call
 // this one function with daily usage (from MongoDB, the ledger or raw events).
 import type { Aggregation, FeatureDefinition } from './catalogue';
-import type { DailyUsage } from './daily-usage';
+import { chronological, type DailyUsage } from './daily-usage';
 import type { FeatureSummary, IntervalRecord } from './events';
 import { addMoney, toMajorString, zero, type Money } from './money';
 import { effectiveQuota, findFeature, type ActiveOrganization } from './organization';
@@ -30,23 +30,27 @@ export interface FeatureLine {
 
 const nonNegative = (quantity: number) => Math.max(0, quantity);
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Days in order, so 'latest' readings merge as they were recorded (ISO dates order as text). */
-const chronological = (a: DailyUsage, b: DailyUsage) => compareText(a.billingPeriod.start, b.billingPeriod.start) || compareText(a.day, b.day);
+const NO_DAYS: readonly DailyUsage[] = [];
 
-// Pricing a period asks for the window of each of its days many times over; a pure cache.
-const windowsOfDays = new Map<string, Interval>();
+// Pricing a period, and deciding alerts at every write, ask for the window of
+// each day many times over; a pure cache per settings (immutable values),
+// reset period and day.
+const windowsOfDays = new WeakMap<ActiveOrganization['settings'], Map<ResetPeriod, Map<string, Interval>>>();
+const MAX_DAYS_PER_RESET_PERIOD = 10_000;
 
 /** The quota window a local day lies in (days never straddle windows: windows begin at local midnights). */
 export function windowOfDay(state: ActiveOrganization, resetPeriod: ResetPeriod, day: string): Interval {
-  const { timeZone, billingAnchorDay } = state.settings;
-  const key = `${resetPeriod}|${timeZone}|${billingAnchorDay}|${day}`;
-  let window = windowsOfDays.get(key);
+  const { settings } = state;
+  let ofSettings = windowsOfDays.get(settings);
+  if (!ofSettings) windowsOfDays.set(settings, (ofSettings = new Map()));
+  let ofResetPeriod = ofSettings.get(resetPeriod);
+  if (!ofResetPeriod) ofSettings.set(resetPeriod, (ofResetPeriod = new Map()));
+  let window = ofResetPeriod.get(day);
   if (!window) {
-    window = quotaWindowAt(localDayInterval(day, timeZone).start, resetPeriod, state.settings);
-    if (windowsOfDays.size > 100_000) windowsOfDays.clear();
-    windowsOfDays.set(key, window);
+    window = quotaWindowAt(localDayInterval(day, settings.timeZone).start, resetPeriod, settings);
+    if (ofResetPeriod.size >= MAX_DAYS_PER_RESET_PERIOD) ofResetPeriod.clear();
+    ofResetPeriod.set(day, window);
   }
   return window;
 }
@@ -149,12 +153,12 @@ export function statementForPeriod(state: ActiveOrganization, period: IntervalRe
     if (days) days.push(u);
     else byFeature.set(u.feature, [u]);
   }
-  return [...keys]
-    .sort()
-    .flatMap((key) => {
-      const feature = findFeature(state, key);
-      return feature ? [rememberedFeatureLine(state, feature, period, byFeature.get(key) ?? [])] : [];
-    });
+  const lines: FeatureLine[] = [];
+  for (const key of [...keys].sort()) {
+    const feature = findFeature(state, key);
+    if (feature) lines.push(rememberedFeatureLine(state, feature, period, byFeature.get(key) ?? NO_DAYS));
+  }
+  return lines;
 }
 
 // Deciding an alert on overage prices the whole period at every write, yet a
@@ -165,10 +169,13 @@ interface RememberedLine {
   readonly feature: FeatureDefinition;
   readonly quota: ActiveOrganization['quotas'][string] | undefined;
   readonly settings: ActiveOrganization['settings'];
+  readonly periodEnd: string;
   readonly usage: readonly DailyUsage[];
   readonly line: FeatureLine;
 }
-const rememberedLines = new Map<string, RememberedLine>();
+// Organization → period start → feature: looked up without building a key at every write.
+const rememberedLines = new Map<string, Map<string, Map<string, RememberedLine>>>();
+let rememberedCount = 0;
 
 const sameDailyUsage = (a: DailyUsage, b: DailyUsage): boolean =>
   a === b ||
@@ -182,22 +189,31 @@ const sameDailyUsage = (a: DailyUsage, b: DailyUsage): boolean =>
 const MAX_REMEMBERED_LINES = 20_000;
 
 function rememberedFeatureLine(state: ActiveOrganization, feature: FeatureDefinition, period: IntervalRecord, usage: readonly DailyUsage[]): FeatureLine {
-  const key = `${state.organizationId}|${feature.key}|${period.start}|${period.end}`;
-  const known = rememberedLines.get(key);
+  let ofOrganization = rememberedLines.get(state.organizationId);
+  let ofPeriod = ofOrganization?.get(period.start);
+  const known = ofPeriod?.get(feature.key);
   const quota = state.quotas[feature.key];
   if (
     known &&
     known.feature === feature &&
     known.quota === quota &&
     known.settings === state.settings &&
+    known.periodEnd === period.end &&
     known.usage.length === usage.length &&
     known.usage.every((day, i) => sameDailyUsage(day, usage[i]))
   ) {
     return known.line;
   }
   const line = featureLine(state, feature, period, usage);
-  if (rememberedLines.size >= MAX_REMEMBERED_LINES) rememberedLines.clear();
-  rememberedLines.set(key, { feature, quota, settings: state.settings, usage, line });
+  if (rememberedCount >= MAX_REMEMBERED_LINES) {
+    rememberedLines.clear();
+    rememberedCount = 0;
+    ofOrganization = ofPeriod = undefined;
+  }
+  if (!ofOrganization) rememberedLines.set(state.organizationId, (ofOrganization = new Map()));
+  if (!ofPeriod) ofOrganization.set(period.start, (ofPeriod = new Map()));
+  if (!ofPeriod.has(feature.key)) rememberedCount += 1;
+  ofPeriod.set(feature.key, { feature, quota, settings: state.settings, periodEnd: period.end, usage, line });
   return line;
 }
 

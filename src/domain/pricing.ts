@@ -197,6 +197,12 @@ export function chargeForWindow(
     validatedPricing(pricing);
     return { quantity, includedQuantity, overageQuantity: 0, amount: zero(currency) };
   }
+  // Past it with whole numbers (the usual case once an overage alert watches every write): the
+  // overage is exact as a number, and only the charge needs decimals.
+  if (Number.isSafeInteger(quantity) && Number.isSafeInteger(includedQuantity) && includedQuantity >= 0 && quantity > includedQuantity) {
+    const overageQuantity = quantity - includedQuantity;
+    return { quantity, includedQuantity, overageQuantity, amount: roundMinor(unroundedOverageCharge(overageQuantity, pricing), currency) };
+  }
   const total = parseQuantity(quantity, 'quantity');
   const included = parseQuantity(includedQuantity, 'includedQuantity');
   const overage = MoneyDecimal.max(total.minus(included), 0);
