@@ -6,7 +6,10 @@
 //     cache (a fresh browser context per run) and warm (the same tab reloaded):
 //     the sign-in page's first contentful paint, and the overview with a key
 //     already in the tab, from navigation to the first frame showing the
-//     features' numbers (its API answers included).
+//     features' numbers (its API answers included);
+//   - the baseline, measured by the same run in the same browser: the first
+//     contentful paint of a bare Node.js HTTP server's fixed answer, and the
+//     sign-in page's paint as a multiple of it.
 //   npx tsx bench/web-console.bench.ts [--runs 10]
 // Needs the built console (npm run build:web), Chromium (scripts/chromium.sh)
 // and the local stack (scripts/stack.sh up). Runs tally serve with the demo's
@@ -20,6 +23,7 @@ import type { Browser, Page } from 'playwright-core';
 import { projectRoot } from '../test/support/stack-settings';
 import { startDemoTally } from '../test/web/support/demo-tally';
 import { launchChromium } from '../test/web/support/headless-chromium';
+import { startBareServer } from './support/bare-server-process';
 
 const dist = join(projectRoot, 'web', 'dist');
 
@@ -112,10 +116,29 @@ async function measure(browser: Browser, url: string, session: { key: string; ho
   return timings;
 }
 
+/** The same cold-cache paint, of a bare Node.js server's fixed JSON answer: what this browser and machine take for anything. */
+async function barePaints(browser: Browser, runs: number): Promise<number[]> {
+  const bare = await startBareServer();
+  try {
+    const paints: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(bare.url);
+      paints.push(await firstContentfulPaint(page));
+      await context.close();
+    }
+    return paints;
+  } finally {
+    await bare.stop();
+  }
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
 function describe(label: string, values: readonly number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)];
-  return `  ${label.padEnd(58)} median ${median.toFixed(0).padStart(4)} ms   min ${sorted[0].toFixed(0).padStart(4)} ms   max ${sorted[sorted.length - 1].toFixed(0).padStart(4)} ms`;
+  return `  ${label.padEnd(58)} median ${median(values).toFixed(0).padStart(4)} ms   min ${sorted[0].toFixed(0).padStart(4)} ms   max ${sorted[sorted.length - 1].toFixed(0).padStart(4)} ms`;
 }
 
 async function main(): Promise<void> {
@@ -133,10 +156,15 @@ async function main(): Promise<void> {
     // One unmeasured round, so the API's own first requests (connections, caches) are not counted.
     await measure(browser, tally.url, session, 1);
     const timings = await measure(browser, tally.url, session, runs);
+    await barePaints(browser, 1);
+    const bare = await barePaints(browser, runs);
     console.log(`\nTime to first render in headless Chromium, ${runs} runs (load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}):`);
+    console.log(describe('bare Node.js server, first contentful paint (baseline)', bare));
     console.log(describe('sign-in page, first contentful paint (cold cache)', timings.signInPaint));
     console.log(describe('overview with its numbers, cold cache', timings.overviewCold));
     console.log(describe('overview with its numbers, reloaded (assets from cache)', timings.overviewWarm));
+    const ratio = (values: readonly number[]) => `${(median(values) / median(bare)).toFixed(1)}×`;
+    console.log(`  medians as multiples of the baseline: sign-in ${ratio(timings.signInPaint)}, overview cold ${ratio(timings.overviewCold)}, reloaded ${ratio(timings.overviewWarm)}`);
   } finally {
     await browser.close();
     await tally.stop();
