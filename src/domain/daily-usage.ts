@@ -36,7 +36,8 @@ export function countedAt(event: UsageEvent): Date {
 // Folding an event and deciding its alerts both ask for its day; events are immutable, so the answer is kept with the event.
 const daysOfEvents = new WeakMap<UsageEvent, { readonly timeZone: string; readonly day: string }>();
 
-const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** Text in code-unit order: ISO dates and instants order as they read. */
+export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Days in order, so 'latest' readings merge as they were recorded (ISO dates order as text). */
 export const chronological = (a: DailyUsage, b: DailyUsage): number => compareText(a.billingPeriod.start, b.billingPeriod.start) || compareText(a.day, b.day);

@@ -42,6 +42,11 @@ export class ApiKeyIndex {
     return this.keys.get(keyId);
   }
 
+  /** The keys of one organization as last read, in the order they were issued. */
+  ofOrganization(organizationId: string): IndexedApiKey[] {
+    return [...this.keys.values()].filter((key) => key.organizationId === organizationId);
+  }
+
   /** Reads everything appended to the stream before this call (joining a read that starts later, not one already under way). */
   refresh(): Promise<void> {
     return this.stream.refresh();

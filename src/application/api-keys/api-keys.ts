@@ -35,6 +35,13 @@ export interface RevokedApiKey extends ApiKeyPrincipal {
   readonly changed: boolean;
 }
 
+/** A key as the organization's list shows it: never the key, nor its hash. */
+export interface ApiKeyView extends ApiKeyPrincipal {
+  readonly label: string | null;
+  readonly issuedAt: string;
+  readonly revokedAt: string | null;
+}
+
 export interface ApiKeysOptions {
   /** How old the in-memory key index may be before a request re-reads the stream. Default 1 s. */
   readonly maxStalenessMs?: number;
@@ -79,6 +86,13 @@ export class ApiKeys {
     const appended = await this.eventStore.appendToStream(API_KEY_STREAM, [encodeApiKeyEvent(event)], { expectedRevision: 'any' });
     await this.index.refresh();
     return { keyId, organizationId, apiKey, label, issuedAt, position: appended.position.toString() };
+  }
+
+  /** The organization's keys, revoked ones included, oldest first, as every instance knows them now. */
+  async list(organizationId: string): Promise<ApiKeyView[]> {
+    if (!(await this.organizations.exists(organizationId))) throw organizationNotFound(organizationId);
+    await this.index.refresh();
+    return this.index.ofOrganization(organizationId).map(({ keyId, label, issuedAt, revokedAt }) => ({ keyId, organizationId, label, issuedAt, revokedAt }));
   }
 
   /** Revokes one of the organization's keys; a key of another organization is as unknown as a missing one. */

@@ -18,7 +18,23 @@ export interface ReadModelFreshness {
   readonly caughtUpAt: Date | null;
 }
 
+/** An organization as a list of them shows it. */
+export interface OrganizationListing {
+  readonly organizationId: string;
+  readonly name: string;
+}
+
+export interface OrganizationSearch {
+  /** Only organizations whose id or name contains this text, in any case. */
+  readonly containing?: string;
+  /** Only ids after this one (the last of the previous page). */
+  readonly after?: string;
+  readonly limit: number;
+}
+
 export interface UsageReadModels {
+  /** Organizations by id in code-unit order, as far as the read models have them. */
+  organizations(search: OrganizationSearch): Promise<OrganizationListing[]>;
   /** The daily usage recorded in these billing periods (by their start), as far as the read models have it. */
   dailyUsage(organizationId: string, billingPeriodStarts: readonly string[]): Promise<DailyUsage[]>;
   /** Those of these billing periods (by their start) whose close the read models hold. */

@@ -3,7 +3,8 @@
 // says how fresh its data is, and a caller that just wrote can ask to wait
 // (bounded) until the read models include its write.
 import { openPeriodAt } from '../../domain/billing-calendar';
-import type { DailyUsage } from '../../domain/daily-usage';
+import { compareText, type DailyUsage } from '../../domain/daily-usage';
+import { billingPeriodForKey } from '../../domain/period-key';
 import { validationError } from '../../domain/domain-error';
 import type { IntervalRecord } from '../../domain/events';
 import { toMajorString, zero } from '../../domain/money';
@@ -17,7 +18,7 @@ import { forecastPeriod } from '../../domain/usage-forecast';
 import { requireFeature } from '../../domain/usage-validation';
 import type { LedgerView } from '../../domain/organization-ledger';
 import type { Clock } from '../ports/clock';
-import type { UsageReadModels } from '../ports/usage-read-models';
+import type { OrganizationListing, UsageReadModels } from '../ports/usage-read-models';
 import { awaitFreshness, DEFAULT_FRESHNESS_WAIT, type Freshness, type FreshnessWait } from './read-model-freshness';
 import { amountFields, currencyTotals, moneyFromMajor, type AmountFields, type CurrencyTotal } from './usage-amounts';
 
@@ -96,6 +97,37 @@ export interface UsageHistory {
   readonly periods: readonly HistoryPeriod[];
   readonly freshness: Freshness;
 }
+
+export interface DailyUsageLine {
+  /** The organization's local date, "YYYY-MM-DD". */
+  readonly day: string;
+  readonly feature: string;
+  /** The day's quantity as the feature aggregates it (a sum, a peak, or the latest reading). */
+  readonly quantity: number;
+  readonly events: number;
+  readonly corrections: number;
+}
+
+export interface DailyUsageAnswer {
+  readonly organizationId: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  /** The time zone whose local days these are. */
+  readonly timeZone: string;
+  /** Every day and feature with usage, by day then feature. */
+  readonly days: readonly DailyUsageLine[];
+  readonly freshness: Freshness;
+}
+
+export interface OrganizationList {
+  readonly organizations: readonly OrganizationListing[];
+  /** Pass as `after` for the next page; null on the last one. */
+  readonly next: string | null;
+  readonly freshness: Freshness;
+}
+
+/** Organizations a page of the list holds at most. */
+export const MAX_ORGANIZATIONS_PAGE = 200;
 
 export interface FeatureEstimate {
   readonly feature: string;
@@ -270,6 +302,29 @@ export class UsageQueries {
       features,
       freshness,
     };
+  }
+
+  /** Organizations by id, a page at a time, optionally those whose id or name contains a text; from the read models. */
+  async listOrganizations(input: { containing?: string; after?: string; limit?: number } & ReadOptions): Promise<OrganizationList> {
+    const limit = input.limit ?? 50;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ORGANIZATIONS_PAGE) throw validationError('limit', `limit must be a whole number from 1 to ${MAX_ORGANIZATIONS_PAGE}`);
+    const freshness = await this.freshness(input.waitForPosition);
+    // One more than asked says whether a next page exists.
+    const found = await this.readModels.organizations({ containing: input.containing, after: input.after, limit: limit + 1 });
+    const organizations = found.slice(0, limit);
+    return { organizations, next: found.length > limit ? organizations[organizations.length - 1].organizationId : null, freshness };
+  }
+
+  /** A billing period's usage per local day and feature: the open period, or the one `period` ("2026-11") names. */
+  async getDailyUsage(input: { organizationId: string; period?: string } & ReadOptions): Promise<DailyUsageAnswer> {
+    const freshness = await this.freshness(input.waitForPosition);
+    const state = await this.organization(input.organizationId);
+    const period = toIntervalRecord(input.period === undefined ? openPeriodAt(state, this.clock.now()) : billingPeriodForKey(input.period, state.settings));
+    const days = (await this.readModels.dailyUsage(input.organizationId, [period.start]))
+      .filter((usage) => usage.billingPeriod.start === period.start)
+      .sort((a, b) => compareText(a.day, b.day) || compareText(a.feature, b.feature))
+      .map(({ day, feature, total }) => ({ day, feature, quantity: total.quantity, events: total.events, corrections: total.corrections }));
+    return { organizationId: input.organizationId, periodStart: period.start, periodEnd: period.end, timeZone: state.settings.timeZone, days, freshness };
   }
 
   async getOrganization(organizationId: string, options: ReadOptions = {}): Promise<OrganizationView> {

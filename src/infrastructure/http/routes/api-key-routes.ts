@@ -1,16 +1,28 @@
-// Organization API keys, managed by the admin: issue one (the key is in this
-// answer and nowhere else, ever) and revoke one (every instance stops
-// accepting it within a second).
+// Organization API keys, managed by the admin: list them (never the keys
+// themselves), issue one (the key is in this answer and nowhere else, ever)
+// and revoke one (every instance stops accepting it within a second).
 import { defineRoute, type ApiRoute } from '../api-route';
 import { organizationNotFound } from '../problem-details';
 import { organizationPathParams } from '../schemas/common-schemas';
-import { apiKeyPathParams, issueApiKeyBody, issuedApiKey, revokedApiKey } from '../schemas/organization-schemas';
+import { apiKeyList, apiKeyPathParams, issueApiKeyBody, issuedApiKey, revokedApiKey } from '../schemas/organization-schemas';
 
 // A key must not linger in a shared cache or a browser's history of responses.
 const NOT_STORED = { 'Cache-Control': 'no-store' };
 
 export function apiKeyRoutes(): ApiRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/organizations/{orgId}/api-keys',
+      operationId: 'listApiKeys',
+      summary: 'The organization’s API keys, revoked ones included, oldest first (admin); never the keys themselves',
+      tag: 'api-keys',
+      access: 'admin',
+      params: organizationPathParams,
+      organizationOf: ({ params }) => params.orgId,
+      responses: { 200: { description: 'Its keys', schema: apiKeyList } },
+      handle: async ({ params }, { apiKeys }) => ({ status: 200, body: { keys: await apiKeys.list(params.orgId) } }),
+    }),
     defineRoute({
       method: 'post',
       path: '/api/organizations/{orgId}/api-keys',

@@ -1,13 +1,26 @@
-// Organizations: the admin creates them; an organization's key (or the admin)
+// Organizations: the admin lists and creates them; an organization's key (or the admin)
 // reads and changes its settings (currency, time zone, billing anchor, grace
 // period, Stripe customer and billing mode) and defines its own features.
 import { defineRoute, json, type ApiRoute } from '../api-route';
 import { HttpProblem, organizationNotFound } from '../problem-details';
 import { organizationPathParams, readQuery, writeResult } from '../schemas/common-schemas';
-import { createdOrganization, createOrganizationBody, customFeatureBody, organizationView, updateOrganizationBody } from '../schemas/organization-schemas';
+import { createdOrganization, createOrganizationBody, customFeatureBody, organizationList, organizationListQuery, organizationView, updateOrganizationBody } from '../schemas/organization-schemas';
 
 export function organizationRoutes(): ApiRoute[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/organizations',
+      operationId: 'listOrganizations',
+      summary: 'Organizations by id, a page at a time, optionally those whose id or name contains a text (admin)',
+      description: 'From the read models: an organization created a moment ago appears once the projector has it (see `freshness`).',
+      tag: 'organizations',
+      access: 'admin',
+      query: organizationListQuery,
+      responses: { 200: { description: 'A page of organizations', schema: organizationList } },
+      handle: async ({ query }, { queries }) =>
+        json(200, await queries.listOrganizations({ containing: query.search, after: query.after, limit: query.limit, waitForPosition: query.waitForPosition })),
+    }),
     defineRoute({
       method: 'post',
       path: '/api/organizations',

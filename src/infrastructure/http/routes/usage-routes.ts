@@ -1,11 +1,13 @@
 // The usage endpoints: track one event, track a bulk, and read the
-// current period's usage, the closed periods and the cost estimate.
+// current period's usage, its usage per day, the closed periods and the cost estimate.
 import { defineRoute, json, type ApiRoute, type ApiServices } from '../api-route';
 import { organizationPathParams, readQuery } from '../schemas/common-schemas';
 import {
   costEstimate,
   currentUsage,
   currentUsageQuery,
+  dailyUsage,
+  dailyUsageQuery,
   historyQuery,
   trackBulkUsageBody,
   trackBulkUsageResult,
@@ -76,6 +78,21 @@ export function usageRoutes(): ApiRoute[] {
             waitForPosition: query.waitForPosition,
           }),
         ),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/usage/{orgId}/daily',
+      operationId: 'getDailyUsage',
+      summary: "A billing period's usage per local day and feature",
+      description: "Days in the organization's time zone; only days and features with usage. The open period unless `period` names another.",
+      tag: 'usage',
+      access: 'organization',
+      params: organizationPathParams,
+      query: dailyUsageQuery,
+      organizationOf: ({ params }) => params.orgId,
+      responses: { 200: { description: 'Usage per day and feature', schema: dailyUsage } },
+      handle: async ({ params, query }, { queries }) =>
+        json(200, await queries.getDailyUsage({ organizationId: params.orgId, period: query.period, waitForPosition: query.waitForPosition })),
     }),
     defineRoute({
       method: 'get',

@@ -1,16 +1,10 @@
 // The period audit over HTTP: the same document `tally audit --json` prints.
 import { z } from 'zod';
-import { PERIOD_KEY_PATTERN } from '../../../domain/period-key';
-import { billingPeriod, freshness } from './common-schemas';
+import { billingPeriod, billingPeriodKey, freshness } from './common-schemas';
 import type { PeriodAudit } from '../../../application/audit/period-audit';
 import { answerSchema } from './answer-schema';
 
-export const auditQuery = z.strictObject({
-  period: z
-    .string()
-    .regex(PERIOD_KEY_PATTERN, 'must be a year and month such as "2026-11"')
-    .meta({ description: "The billing period that starts in this month of the organization's calendar", example: '2026-11' }),
-});
+export const auditQuery = z.strictObject({ period: billingPeriodKey });
 
 const auditedFeature = z.object({
   feature: z.string(),

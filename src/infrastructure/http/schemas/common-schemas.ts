@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FEATURE_KEY_PATTERN } from '../../../domain/catalogue';
 import { CURRENCY_CODES } from '../../../domain/currency';
+import { PERIOD_KEY_PATTERN } from '../../../domain/period-key';
 import { MAX_PERIOD_QUANTITY } from '../../../domain/usage-bounds';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../../domain/usage-identity';
 import type { WriteResult } from '../../../application/usage/usage-commands';
@@ -73,6 +74,12 @@ export const readQuery = z.strictObject({
 });
 
 export const billingPeriod = z.object({ start: z.string(), end: z.string() }).meta({ id: 'BillingPeriod' });
+
+/** A billing period named as people do: the one that starts in this month of the organization's calendar. */
+export const billingPeriodKey = z
+  .string()
+  .regex(PERIOD_KEY_PATTERN, 'must be a year and month such as "2026-11"')
+  .meta({ description: "The billing period that starts in this month of the organization's calendar", example: '2026-11' });
 
 export const freshness = answerSchema<Freshness>()(
   z

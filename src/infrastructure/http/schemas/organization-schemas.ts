@@ -1,14 +1,14 @@
-// Request and answer schemas of the organization routes: settings (currency,
-// calendar, grace period, Stripe), custom features and API keys.
+// Request and answer schemas of the organization routes: the list, settings
+// (currency, calendar, grace period, Stripe), custom features and API keys.
 import { z } from 'zod';
 import { AGGREGATIONS } from '../../../domain/catalogue';
 import { MAX_GRACE_PERIOD_MINUTES, STRIPE_BILLING_MODES, STRIPE_CUSTOMER_ID } from '../../../domain/organization-settings';
 import { RESET_PERIODS } from '../../../domain/periods';
-import { currencyCode, featureKey, freshness, organizationId, text } from './common-schemas';
+import { currencyCode, featureKey, freshness, organizationId, readQuery, text } from './common-schemas';
 import { pricingModel } from './quota-schemas';
-import type { IssuedApiKey, RevokedApiKey } from '../../../application/api-keys/api-keys';
+import type { ApiKeyView, IssuedApiKey, RevokedApiKey } from '../../../application/api-keys/api-keys';
 import type { WriteResult } from '../../../application/usage/usage-commands';
-import type { OrganizationView } from '../../../application/usage/usage-queries';
+import { MAX_ORGANIZATIONS_PAGE, type OrganizationList, type OrganizationView } from '../../../application/usage/usage-queries';
 import { answerSchema } from './answer-schema';
 
 const settingsFields = {
@@ -97,6 +97,49 @@ export const issuedApiKey = answerSchema<IssuedApiKey>()(
       position: z.string(),
     })
     .meta({ id: 'IssuedApiKey' }),
+);
+
+export const organizationListQuery = readQuery.extend({
+  search: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Only organizations whose id or name contains this text, in any case', example: 'acme' }),
+  after: organizationId.optional().meta({ description: 'The `next` of the previous page', example: 'org_123' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_ORGANIZATIONS_PAGE)
+    .optional()
+    .meta({ description: `Organizations per page (default 50, at most ${MAX_ORGANIZATIONS_PAGE})`, example: 50 }),
+});
+
+export const organizationList = answerSchema<OrganizationList>()(
+  z
+    .object({
+      organizations: z.array(z.object({ organizationId: z.string(), name: z.string() })),
+      next: z.string().nullable().meta({ description: 'Pass as `after` for the next page; null on the last one' }),
+      freshness,
+    })
+    .meta({ id: 'OrganizationList' }),
+);
+
+export const apiKeyList = answerSchema<{ keys: ApiKeyView[] }>()(
+  z
+    .object({
+      keys: z.array(
+        z.object({
+          keyId: z.string(),
+          organizationId: z.string(),
+          label: z.string().nullable(),
+          issuedAt: z.string(),
+          revokedAt: z.string().nullable().meta({ description: 'Null while the key is accepted' }),
+        }),
+      ),
+    })
+    .meta({ id: 'ApiKeyList' }),
 );
 
 export const apiKeyPathParams = z.strictObject({

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { MAX_PERIOD_QUANTITY } from '../../../domain/usage-bounds';
 import { MAX_BULK_ITEMS, MAX_METADATA_BYTES } from '../../../domain/usage-validation';
 import { MAX_HISTORY_LIMIT } from '../../../application/usage/usage-queries';
-import { billingPeriod, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery, text, usageQuantity } from './common-schemas';
+import { billingPeriod, billingPeriodKey, currencyTotal, featureKey, freshness, idempotencyKey, instant, organizationId, readQuery, text, usageQuantity } from './common-schemas';
 import type { TrackBulkUsageResult, TrackUsageResult } from '../../../application/usage/usage-commands';
-import type { CostEstimate, CurrentUsage, QuotaCheck, UsageHistory } from '../../../application/usage/usage-queries';
+import type { CostEstimate, CurrentUsage, DailyUsageAnswer, QuotaCheck, UsageHistory } from '../../../application/usage/usage-queries';
 import { answerSchema } from './answer-schema';
 
 // Metadata is free-form, so it is the one place a client could send JSON nested
@@ -105,6 +105,31 @@ export const historyQuery = readQuery.extend({
     .optional()
     .meta({ description: 'How many closed periods, newest first (default 12)', example: 12 }),
 });
+
+export const dailyUsageQuery = readQuery.extend({
+  period: billingPeriodKey.optional().meta({ description: 'A billing period by the month it starts in (default: the open period)', example: '2026-11' }),
+});
+
+export const dailyUsage = answerSchema<DailyUsageAnswer>()(
+  z
+    .object({
+      organizationId: z.string(),
+      periodStart: z.string(),
+      periodEnd: z.string(),
+      timeZone: z.string().meta({ description: 'The organization’s time zone, whose local days these are' }),
+      days: z.array(
+        z.object({
+          day: z.string().meta({ description: 'Local date, YYYY-MM-DD', example: '2026-11-15' }),
+          feature: z.string(),
+          quantity: z.number().meta({ description: 'The day’s quantity as the feature aggregates it: a sum, a peak or the latest reading' }),
+          events: z.number().int(),
+          corrections: z.number().int(),
+        }),
+      ),
+      freshness,
+    })
+    .meta({ id: 'DailyUsage' }),
+);
 
 const featureUsage = z
   .object({
