@@ -2,7 +2,8 @@
 // `tally serve` and `tally worker` with the demo's data: signing in as the
 // organization and as the admin, the overview showing exactly the API's
 // numbers, a quota edited (and refused with the API's message next to the
-// field), a key issued and revoked, an audit that marks a tampered read model,
+// field), alert rules added, refused and removed beside the webhook endpoint's
+// deliveries, a key issued and revoked, an audit that marks a tampered read model,
 // the billing jobs as buttons, a closed period in the history, an organization
 // key kept out of another organization, and every page usable at 390 px with
 // the keyboard and without serious accessibility violations.
@@ -226,6 +227,99 @@ describe('signed in with the organization key', () => {
     expect(await textOf(page, 'article[data-feature="OCR_SCAN"] [data-figure=includedQuantity]')).toBe('150');
   });
 
+  it('lists the alert rules in words, adds one, shows a refusal next to its field, removes one, and shows the webhook deliveries', async () => {
+    type Rules = { rules: { ruleId: string; feature: string | null; quantity: number | null; percentOfIncluded: number | null; overageAmount: string | null; currency: string | null }[] };
+    const rulesPath = `/api/organizations/${demoOrganization}/alerts`;
+    const options = { apiKey: tally.organizationKey };
+    const page = await signedInAsOrganization();
+    await openPage(page, 'Alerts');
+    await page.getByRole('heading', { level: 1, name: 'Alerts of Demo Org' }).waitFor();
+
+    // The demo's seed sets one rule: 80% of the included OCR scans.
+    const seeded = await json<Rules>(tally.api(rulesPath, options));
+    expect(seeded.rules).toEqual([expect.objectContaining({ feature: 'OCR_SCAN', percentOfIncluded: 80 })]);
+    expect(await textOf(page, `tr[data-rule-id="${seeded.rules[0].ruleId}"] [data-column=watch]`)).toBe('OCR_SCAN reaches 80% of included');
+
+    const ruleIdField = page.getByLabel(/^Rule id/);
+    await ruleIdField.fill('scans-1000');
+    await page.getByLabel('Watch').selectOption('quantity');
+    await page.getByLabel('Feature', { exact: true }).fill('OCR_SCAN');
+    await page.getByLabel('Quantity', { exact: true }).fill('1000');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByRole('status').filter({ hasText: 'Added the rule scans-1000' }).waitFor();
+    expect(await textOf(page, 'tr[data-rule-id="scans-1000"] [data-column=watch]')).toBe('OCR_SCAN reaches 1,000');
+
+    await ruleIdField.fill('overage-500');
+    await page.getByLabel('Watch').selectOption('overageAmount');
+    expect(await page.getByLabel('Currency').inputValue()).toBe('EUR');
+    await page.getByLabel(/^Amount/).fill('500.00');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    // The API keeps the amount as "500"; the page shows it with the currency's two decimals.
+    await page.locator('tr[data-rule-id="overage-500"] [data-column=watch]', { hasText: 'overage reaches 500.00 EUR' }).waitFor();
+    const added = await json<Rules>(tally.api(rulesPath, options));
+    expect(added.rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ ruleId: 'scans-1000', feature: 'OCR_SCAN', quantity: 1000 }), expect.objectContaining({ ruleId: 'overage-500', overageAmount: '500', currency: 'EUR' })]),
+    );
+
+    // An id with a dot and a percentage of 0: the API refuses both, each message next to its field.
+    await ruleIdField.fill('scans.half');
+    await page.getByLabel('Watch').selectOption('percentOfIncluded');
+    await page.getByLabel('Feature', { exact: true }).fill('OCR_SCAN');
+    const percent = page.getByLabel('Percent of included');
+    await percent.fill('0');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.locator('#error-ruleId').waitFor();
+    expect(await textOf(page, '#error-ruleId')).toContain('must be 1 to 64 letters, digits, "_" or "-"');
+    expect(await ruleIdField.getAttribute('aria-invalid')).toBe('true');
+    expect(await ruleIdField.getAttribute('aria-describedby')).toBe('error-ruleId');
+    expect(await page.locator('#error-percentOfIncluded').count()).toBe(1);
+    expect(await percent.getAttribute('aria-describedby')).toBe('error-percentOfIncluded');
+    expect((await json<Rules>(tally.api(rulesPath, options))).rules.length).toBe(3);
+    await expectAccessible(page);
+    await screenshot(page, 'alerts-refused');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Remove rule scans-1000' }).click();
+    await page.getByRole('status').filter({ hasText: 'Removed the rule scans-1000.' }).waitFor();
+    expect(await page.locator('tr[data-rule-id="scans-1000"]').count()).toBe(0);
+    expect((await json<Rules>(tally.api(rulesPath, options))).rules.map((rule) => rule.ruleId)).not.toContain('scans-1000');
+
+    // The seed's endpoint, with its ping and the 80% crossing delivered to the receiver.
+    type Endpoints = { endpoints: { endpointId: string; url: string }[] };
+    type Deliveries = { deliveries: { deliveryId: string; eventType: string; status: string; attempts: { statusCode: number | null }[] }[] };
+    const [endpoint] = (await json<Endpoints>(tally.api(`/api/organizations/${demoOrganization}/webhooks`, options))).endpoints;
+    const delivered = await eventually(async () => {
+      const answer = await json<Deliveries>(tally.api(`/api/organizations/${demoOrganization}/webhooks/${endpoint.endpointId}/deliveries`, options));
+      const done = answer.deliveries.filter((delivery) => delivery.status === 'delivered');
+      expect(done.map((delivery) => delivery.eventType).sort()).toEqual(expect.arrayContaining(['ping', 'usage.threshold_crossed']));
+      return done;
+    }, 60_000);
+    const card = page.locator(`article[data-endpoint-id="${endpoint.endpointId}"]`);
+    expect(await card.getByRole('heading', { level: 3 }).textContent()).toBe(endpoint.url);
+    await card.getByText('Latest deliveries').click();
+    for (const delivery of delivered) {
+      const row = card.locator(`tr[data-delivery-id="${delivery.deliveryId}"]`);
+      await row.waitFor();
+      expect([await textOf(page, `tr[data-delivery-id="${delivery.deliveryId}"] th`), await row.locator('[data-column=status]').textContent(), await row.locator('[data-column=attempts]').textContent(), await row.locator('[data-column=statusCode]').textContent()]).toEqual([
+        delivery.eventType,
+        'delivered',
+        String(delivery.attempts.length),
+        String(delivery.attempts[delivery.attempts.length - 1].statusCode),
+      ]);
+    }
+    await expectAccessible(page);
+    await screenshot(page, 'alerts');
+
+    // A server without webhooks answers 503 with a sentence; the page shows it and keeps the rules.
+    await page.route('**/webhooks', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Webhooks are not available on this server.' }) }),
+    );
+    await page.reload();
+    await page.locator('[data-figure=webhooksUnavailable]', { hasText: 'Webhooks are not available on this server.' }).waitFor();
+    expect(await page.locator('tr[data-rule-id="overage-500"]').count()).toBe(1);
+    await page.unroute('**/webhooks');
+  });
+
   it('runs an audit and marks every difference in the cell it concerns', async () => {
     const page = await signedInAsOrganization();
     await openPage(page, 'Audit');
@@ -366,7 +460,7 @@ describe('signed in with the admin key', () => {
 });
 
 describe('on a 390 px phone, with the keyboard', () => {
-  const pages = ['Overview', 'Current period', 'History', 'Quotas', 'Audit', 'Billing'];
+  const pages = ['Overview', 'Current period', 'History', 'Quotas', 'Alerts', 'Audit', 'Billing'];
 
   it('lays every page out without sideways scrolling, with no serious accessibility violation', async () => {
     const { page } = await tab(PHONE);

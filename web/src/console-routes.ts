@@ -1,6 +1,6 @@
 // The console's pages by address. Addresses live in the URL's hash and name
 // only an organization and a page, never a key.
-export type OrganizationPageName = 'overview' | 'current-period' | 'history' | 'quotas' | 'api-keys' | 'audit' | 'billing';
+export type OrganizationPageName = 'overview' | 'current-period' | 'history' | 'quotas' | 'alerts' | 'api-keys' | 'audit' | 'billing';
 
 export interface OrganizationPageLink {
   readonly page: OrganizationPageName;
@@ -13,6 +13,7 @@ export const ORGANIZATION_PAGES: readonly OrganizationPageLink[] = [
   { page: 'current-period', label: 'Current period', adminOnly: false },
   { page: 'history', label: 'History', adminOnly: false },
   { page: 'quotas', label: 'Quotas', adminOnly: false },
+  { page: 'alerts', label: 'Alerts', adminOnly: false },
   { page: 'api-keys', label: 'API keys', adminOnly: true },
   { page: 'audit', label: 'Audit', adminOnly: false },
   { page: 'billing', label: 'Billing', adminOnly: false },

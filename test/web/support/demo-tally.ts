@@ -2,10 +2,12 @@
 // embedded projector, so the numbers settle quickly) and `tally worker` as
 // child processes on the local stack, each run with its own event store,
 // database and task queue, and the demo data seeded through the API by the
-// demo's own script.
+// demo's own script, with webhooks to a receiver on loopback as in the demo.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +55,19 @@ function startWorker(env: Record<string, string>): ChildProcess {
   });
 }
 
+/**
+ * The demo's webhook receiver, reduced to what the console shows of it: it
+ * accepts every delivery, so the delivery log has answered attempts.
+ */
+async function startReceiver(): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/tally` };
+}
+
 export interface DemoTallyOptions {
   /** Without `tally worker` nothing bills, and nothing competes for the cores (the console's benchmark). */
   readonly worker?: boolean;
@@ -67,14 +82,18 @@ export async function startDemoTally(options: DemoTallyOptions = {}): Promise<De
     ...tallyProcessEnvironment({ storePath: join(directory, 'events.sqlite'), database: `tally_console_${runId}`, taskQueue: `tally-console-${runId}` }),
     TALLY_ADMIN_KEY: adminKey,
     TALLY_EMBEDDED_PROJECTOR: 'true',
+    // As `make demo`: endpoints can be registered, and the receiver listens on loopback.
+    TALLY_WEBHOOK_SECRET_KEY: randomBytes(32).toString('hex'),
+    TALLY_WEBHOOK_ALLOW_PRIVATE: 'true',
   };
+  const receiver = await startReceiver();
   const server: ApiProcess = await startApiProcess(env);
   const worker = options.worker === false ? null : startWorker(env);
   // The demo's seed reads the admin key from its folder and leaves the organization's key there.
   writeFileSync(join(directory, 'admin.key'), adminKey, { mode: 0o600 });
   await run(process.execPath, ['--import', 'tsx', join(projectRoot, 'scripts', 'demo-seed.ts')], {
     cwd: projectRoot,
-    env: { ...process.env, TALLY_URL: server.url, TALLY_DEMO_DIR: directory, TALLY_DEMO_ORG: organizationId },
+    env: { ...process.env, TALLY_URL: server.url, TALLY_DEMO_DIR: directory, TALLY_DEMO_ORG: organizationId, TALLY_DEMO_WEBHOOK_URL: receiver.url },
   });
   const organizationKey = readFileSync(join(directory, 'org.key'), 'utf8').trim();
   const mongo = await connectMongo(stackSettings().mongodbUrl, env.MONGODB_DATABASE);
@@ -107,6 +126,8 @@ export async function startDemoTally(options: DemoTallyOptions = {}): Promise<De
         await exited;
       }
       await server.stop();
+      receiver.server.closeAllConnections();
+      await new Promise((resolve) => receiver.server.close(resolve));
       await mongo.db.dropDatabase();
       await mongo.close();
       rmSync(directory, { recursive: true, force: true });

@@ -30,3 +30,7 @@ export type BillingJobResult = Schemas['BillingJobResult'];
 export type ResetPeriod = NonNullable<ConfigureQuotaRequest['resetPeriod']>;
 export type Enforcement = NonNullable<ConfigureQuotaRequest['enforcement']>;
 export type PricingModelName = PricingModel['model'];
+export type AlertRule = Schemas['AlertRule'];
+export type SetAlertRuleRequest = Schemas['SetAlertRuleRequest'];
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
+export type WebhookDelivery = Schemas['WebhookDelivery'];

@@ -12,6 +12,7 @@ import { ProblemAlert } from '../components/problem-alert';
 import { pageNamed, type OrganizationPageName } from '../console-routes';
 import { useConsole } from '../session/console-context';
 import { rememberOrganization } from '../session/known-organizations';
+import { AlertsPage } from './alerts-page';
 import { ApiKeysPage } from './api-keys-page';
 import { AuditPage } from './audit-page';
 import { BillingPage } from './billing-page';
@@ -31,6 +32,7 @@ const PAGES: Record<OrganizationPageName, (props: OrganizationPageProps) => prea
   'current-period': CurrentPeriodPage,
   history: HistoryPage,
   quotas: QuotasPage,
+  alerts: AlertsPage,
   'api-keys': ApiKeysPage,
   audit: AuditPage,
   billing: BillingPage,
