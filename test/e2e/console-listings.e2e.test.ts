@@ -53,9 +53,10 @@ describe('listings', () => {
     expect(found.body.organizations.map((o) => o.organizationId)).toEqual(['org_acme', 'org_cobalt']);
     expect((await get<Listing>('/api/organizations?search=LT')).body.organizations.map((o) => o.organizationId)).toEqual(['org_cobalt', 'org_delta']);
     expect((await get<Listing>('/api/organizations?search=.*')).body.organizations).toEqual([]);
-    const refused = await get<{ errors: { path: string }[] }>('/api/organizations?limit=500');
-    expect(refused.status).toBe(400);
-    expect(refused.body.errors[0].path).toBe('limit');
+    for (const query of ['limit=500', 'search=%20acme', 'search=']) {
+      const refused = await get<{ errors: { path: string }[] }>(`/api/organizations?${query}`);
+      expect([query, refused.status, refused.body.errors[0].path]).toEqual([query, 400, query.split('=')[0]]);
+    }
   });
 
   it("lists an organization's keys with their labels and revocations, never a key or its hash", async () => {

@@ -102,8 +102,8 @@ export const issuedApiKey = answerSchema<IssuedApiKey>()(
 export const organizationListQuery = readQuery.extend({
   search: z
     .string()
-    .min(1)
-    .max(64)
+    // 1 to 64 characters, without spaces around them: what a person types to find a name.
+    .regex(/^\S(.{0,62}\S)?$/, 'must be 1 to 64 characters, not starting or ending with a space')
     .optional()
     .meta({ description: 'Only organizations whose id or name contains this text, in any case', example: 'acme' }),
   after: organizationId.optional().meta({ description: 'The `next` of the previous page', example: 'org_123' }),
