@@ -3,7 +3,8 @@
 // organization and as the admin, the overview showing exactly the API's
 // numbers, a quota edited (and refused with the API's message next to the
 // field), alert rules added, refused and removed beside the webhook endpoint's
-// deliveries, a key issued and revoked, an audit that marks a tampered read model,
+// deliveries, each past day's usage, an organization found by its name, keys
+// issued and revoked in the API's list, an audit that marks a tampered read model,
 // the billing jobs as buttons, a closed period in the history, an organization
 // key kept out of another organization, and every page usable at 390 px with
 // the keyboard and without serious accessibility violations.
@@ -176,6 +177,15 @@ describe('signed in with the organization key', () => {
     for (const feature of usage.features) {
       expect(await textOf(page, `tr[data-feature="${feature.feature}"] td:nth-of-type(4)`)).toBe(quantity(feature.totalQuantity));
     }
+    // Every local day from the period's first to today, as the API's /daily counts it, and 0 on days it does not list.
+    type Daily = { days: { day: string; feature: string; quantity: number }[] };
+    const daily = await json<Daily>(tally.api(`/api/usage/${demoOrganization}/daily`, { apiKey: tally.organizationKey }));
+    const sms = new Map(daily.days.filter((line) => line.feature === 'SMS_SENT').map((line) => [line.day, line.quantity]));
+    expect(sms.size).toBeGreaterThan(0);
+    await page.locator('table.day-table[data-feature="SMS_SENT"] tbody tr').first().waitFor();
+    const shown = await page.locator('table.day-table[data-feature="SMS_SENT"] tbody tr').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-day'), row.querySelector('[data-column=quantity]')?.textContent]));
+    expect(shown.map(([day]) => day)).toEqual(expect.arrayContaining([...sms.keys()]));
+    expect(shown).toEqual(shown.map(([day]) => [day, quantity(sms.get(day ?? '') ?? 0)]));
     await expectAccessible(page);
     await screenshot(page, 'current-period');
   });
@@ -361,21 +371,29 @@ describe('signed in with the organization key', () => {
 });
 
 describe('signed in with the admin key', () => {
-  it('finds an organization by id, lists the ones opened in the tab, and creates one', async () => {
+  it('finds an organization by a part of its name, pages through the list, and creates one', async () => {
     const page = await signedInAsAdmin();
+    await page.locator('tr[data-organization-id]').first().waitFor();
     await expectAccessible(page);
-    await page.getByLabel('Organization id or name').fill('org_missing');
-    await page.getByRole('button', { name: 'Open' }).click();
-    await page.getByText('There is no organization with the id "org_missing".').waitFor();
+    const search = page.getByLabel('Organization id or name');
+    await search.fill('org_missing');
+    await page.getByText('No organization\'s id or name contains "org_missing".').waitFor();
 
-    await page.getByLabel('Organization id or name').fill(demoOrganization);
-    await page.getByRole('button', { name: 'Open' }).click();
+    // "mo o" is inside "Demo Org" only, in another case: the list narrows as it is typed.
+    await search.fill('MO O');
+    type Listing = { organizations: { organizationId: string; name: string }[]; next: string | null };
+    const listed = await json<Listing>(tally.api('/api/organizations?search=MO%20O'));
+    expect(listed.organizations).toEqual([{ organizationId: demoOrganization, name: 'Demo Org' }]);
+    await page.getByRole('status').filter({ hasText: '1 organization matching "MO O".' }).waitFor();
+    expect(await page.locator('tr[data-organization-id]').evaluateAll((rows) => rows.map((row) => [row.getAttribute('data-organization-id'), row.querySelector('td:nth-of-type(2)')?.textContent]))).toEqual(
+      listed.organizations.map((organization) => [organization.organizationId, organization.name]),
+    );
+    await page.getByRole('link', { name: demoOrganization }).click();
     await page.getByRole('heading', { level: 1, name: 'Demo Org' }).waitFor();
-    await page.getByRole('link', { name: 'Organizations' }).click();
-    await page.getByRole('link', { name: demoOrganization }).waitFor();
 
     const created = `org_console_${RUN}`;
     organizations.push(created);
+    await page.getByRole('link', { name: 'Organizations' }).click();
     await page.getByLabel('Id', { exact: true }).fill(created);
     await page.getByLabel('Name', { exact: true }).fill('Console Test GmbH');
     await page.getByLabel('Time zone').fill('America/New_York');
@@ -386,26 +404,54 @@ describe('signed in with the admin key', () => {
 
     await page.getByRole('link', { name: 'Organizations' }).click();
     await page.getByLabel('Organization id or name').fill('console');
+    await page.getByRole('status').filter({ hasText: '1 organization matching "console".' }).waitFor();
+    await page.locator(`tr[data-organization-id="${created}"]`).waitFor();
     expect(await page.locator('tbody tr').count()).toBe(1);
     await page.getByLabel('Id', { exact: true }).fill(created);
     await page.getByRole('button', { name: 'Create organization' }).click();
     await page.locator('#error-organizationId', { hasText: 'already exists' }).waitFor();
     await page.getByLabel('Organization id or name').fill('');
+
+    // A page at a time: "More" brings the next page after the last one shown.
+    const all = await json<Listing>(tally.api('/api/organizations'));
+    expect(all.organizations.length).toBeGreaterThanOrEqual(3);
+    const listing = (url: URL) => url.pathname === '/api/organizations';
+    await page.route(listing, (route) => {
+      const url = new URL(route.request().url());
+      url.searchParams.set('limit', '2');
+      return route.continue({ url: url.toString() });
+    });
+    await page.reload();
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.locator(`tr[data-organization-id="${all.organizations[Math.min(3, all.organizations.length) - 1].organizationId}"]`).waitFor();
+    expect(await page.locator('tr[data-organization-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-organization-id')))).toEqual(
+      all.organizations.slice(0, 4).map((organization) => organization.organizationId),
+    );
+    expect((await focusedElement(page)).text).toBe(all.organizations[2].organizationId);
+    await page.unroute(listing);
     await screenshot(page, 'organizations');
   });
 
-  it('issues a key that works once shown, and revokes it', async () => {
+  it('lists the organization’s keys as the API does, issues one that works once shown, and revokes it', async () => {
+    type Keys = { keys: { keyId: string; label: string | null; revokedAt: string | null }[] };
     const page = await signedInAsAdmin();
     await page.goto(`/#/organizations/${demoOrganization}/api-keys`);
     await page.getByRole('heading', { level: 1, name: 'API keys of Demo Org' }).waitFor();
-    await page.getByLabel('Label (optional)').fill('console test');
-    await page.getByRole('button', { name: 'Issue key' }).click();
-    const shown = page.getByLabel('API key (shown once)');
-    const issuedKey = await shown.inputValue();
-    expect(issuedKey).toMatch(/^tally_[0-9a-f]{16}_/);
+    const issueKey = async (label: string): Promise<string> => {
+      await page.getByLabel('Label (optional)').fill(label);
+      await page.getByRole('button', { name: 'Issue key' }).click();
+      const shown = page.getByLabel('API key (shown once)');
+      const issuedKey = await shown.inputValue();
+      expect(issuedKey).toMatch(/^tally_[0-9a-f]{16}_/);
+      // The list refreshes with the new key.
+      await page.locator(`tr[data-key-id="${issuedKey.split('_')[1]}"]`, { hasText: label }).waitFor();
+      await page.getByRole('button', { name: 'I stored it; hide the key' }).click();
+      expect(await shown.count()).toBe(0);
+      return issuedKey;
+    };
+    const kept = await issueKey('console kept');
+    const issuedKey = await issueKey('console test');
     expect((await tally.api(`/api/organizations/${demoOrganization}`, { apiKey: issuedKey })).status).toBe(200);
-    await page.getByRole('button', { name: 'I stored it; hide the key' }).click();
-    expect(await shown.count()).toBe(0);
     expect(await page.content()).not.toContain(issuedKey);
 
     const keyId = issuedKey.split('_')[1];
@@ -413,6 +459,17 @@ describe('signed in with the admin key', () => {
     await page.getByRole('status').filter({ hasText: `Revoked key ${keyId}.` }).waitFor();
     await expect(eventually(async () => expect((await tally.api(`/api/organizations/${demoOrganization}`, { apiKey: issuedKey })).status).toBe(401), 5_000)).resolves.toBeUndefined();
     await page.locator(`tr[data-key-id="${keyId}"]`, { hasText: 'Revoked' }).waitFor();
+
+    // The page and the API list the same keys, oldest first, with their labels and whether they are revoked.
+    const listed = await json<Keys>(tally.api(`/api/organizations/${demoOrganization}/api-keys`));
+    expect(listed.keys.map((key) => [key.label, key.revokedAt === null])).toEqual(expect.arrayContaining([['console kept', true], ['console test', false]]));
+    expect(
+      await page.locator('tr[data-key-id]').evaluateAll((rows) =>
+        rows.map((row) => [row.getAttribute('data-key-id'), row.querySelector('[data-column=label]')?.textContent, row.querySelector('[data-column=state]')?.textContent?.startsWith('Revoked')]),
+      ),
+    ).toEqual(listed.keys.map((key) => [key.keyId, key.label ?? '—', key.revokedAt !== null]));
+    expect(await page.getByRole('button', { name: `Revoke key ${kept.split('_')[1]}` }).count()).toBe(1);
+    expect(await page.content()).not.toContain(kept);
     await expectAccessible(page);
     await screenshot(page, 'api-keys');
   });
@@ -474,6 +531,24 @@ describe('on a 390 px phone, with the keyboard', () => {
       expect([name, widths.content]).toEqual([name, widths.viewport]);
       expect([name, await seriousAccessibilityViolations(page)]).toEqual([name, []]);
       await screenshot(page, `phone-${name.toLowerCase().replace(/ /g, '-')}`);
+    }
+  });
+
+  it('lays the admin’s pages out without sideways scrolling either', async () => {
+    const { page } = await tab(PHONE);
+    await signIn(page, tally.adminKey);
+    await page.locator('tr[data-organization-id]').first().waitFor();
+    for (const [name, path] of [
+      ['Organizations', '/#/organizations'],
+      ['API keys', `/#/organizations/${demoOrganization}/api-keys`],
+    ]) {
+      await page.goto(path);
+      await page.getByRole('heading', { level: 1 }).filter({ hasText: name }).waitFor();
+      await page.waitForLoadState('networkidle');
+      const widths = await layoutWidths(page);
+      expect([name, widths.content]).toEqual([name, widths.viewport]);
+      expect([name, await seriousAccessibilityViolations(page)]).toEqual([name, []]);
+      await screenshot(page, `phone-admin-${name.toLowerCase().replace(/ /g, '-')}`);
     }
   });
 

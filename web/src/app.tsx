@@ -11,7 +11,6 @@ import { OrganizationsPage } from './pages/organizations-page';
 import { SignInPage } from './pages/sign-in-page';
 import { ConsoleContext, type ConsoleContextValue } from './session/console-context';
 import { clearSession, loadSession, saveSession, type ConsoleSession } from './session/console-session';
-import { forgetOrganizations } from './session/known-organizations';
 
 function homeOf(session: ConsoleSession): string {
   return session.role === 'admin' || session.organizationId === null ? ORGANIZATIONS_PATH : organizationPath(session.organizationId);
@@ -26,7 +25,6 @@ export function App() {
         client: tallyClient(session.apiKey),
         signOut: () => {
           clearSession();
-          forgetOrganizations();
           setSession(null);
         },
       },

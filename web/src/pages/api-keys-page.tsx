@@ -1,17 +1,18 @@
-// API keys, for the admin: issue a key (shown once, here, and nowhere else)
-// and revoke keys, from the list of keys issued in this tab or by key id.
+// API keys, for the admin: the organization's keys as the API lists them (id,
+// label, when issued and revoked; never a key itself), a new key issued and
+// shown once, here and nowhere else, and Revoke on each key still accepted.
 import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api/api-problem';
-import type { IssuedApiKey } from '../api/tally-api';
+import type { IssuedApiKey, ListedApiKey } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
+import { useApiData } from '../api/use-api-data';
 import { FieldError, invalidWhen } from '../components/field-error';
 import { PageHeading } from '../components/page-heading';
 import { ProblemAlert } from '../components/problem-alert';
+import { TableRegion } from '../components/table-region';
 import { formatDateTime } from '../format/dates';
 import { useConsole } from '../session/console-context';
-import { issuedKeys, recordKey, type IssuedKeyRecord } from '../session/issued-keys';
 import type { OrganizationPageProps } from './organization-pages';
-import { TableRegion } from '../components/table-region';
 
 function NewKey({ issued, onDone }: { issued: IssuedApiKey; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
@@ -41,21 +42,60 @@ function NewKey({ issued, onDone }: { issued: IssuedApiKey; onDone: () => void }
   );
 }
 
+function KeyTable({ keys, timeZone, onRevoke }: { keys: readonly ListedApiKey[]; timeZone: string; onRevoke: (keyId: string) => void }) {
+  return (
+    <TableRegion label="Keys of this organization">
+      <table>
+        <caption class="visually-hidden">Keys of this organization, oldest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Key id</th>
+            <th scope="col">Label</th>
+            <th scope="col">Issued</th>
+            <th scope="col">State</th>
+          </tr>
+        </thead>
+        <tbody>
+          {keys.map((key) => (
+            <tr key={key.keyId} data-key-id={key.keyId}>
+              <th scope="row">
+                <code>{key.keyId}</code>
+              </th>
+              <td data-column="label">{key.label ?? '—'}</td>
+              <td data-column="issuedAt">{formatDateTime(key.issuedAt, timeZone)}</td>
+              <td data-column="state">
+                {key.revokedAt ? (
+                  `Revoked ${formatDateTime(key.revokedAt, timeZone)}`
+                ) : (
+                  <button type="button" class="secondary outline" onClick={() => onRevoke(key.keyId)} aria-label={`Revoke key ${key.keyId}`}>
+                    Revoke
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </TableRegion>
+  );
+}
+
 export function ApiKeysPage({ organization }: OrganizationPageProps) {
   const { client, session } = useConsole();
   const orgId = organization.organizationId;
-  const [records, setRecords] = useState<IssuedKeyRecord[]>(() => issuedKeys(orgId));
+  const admin = session.role === 'admin';
+  // Only the admin may list keys; an organization's key is not even asked for them.
+  const listed = useApiData(async () => (admin ? (await answerOf(client.GET('/api/organizations/{orgId}/api-keys', { params: { path: { orgId } } }))).keys : []), [client, orgId, admin]);
   const [label, setLabel] = useState('');
   const [issued, setIssued] = useState<IssuedApiKey | null>(null);
-  const [keyId, setKeyId] = useState('');
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState<ApiProblem | null>(null);
 
-  if (session.role !== 'admin') {
+  if (!admin) {
     return (
       <>
         <PageHeading title="API keys" />
-        <p>Only the admin key issues and revokes API keys.</p>
+        <p>Only the admin key lists, issues and revokes API keys.</p>
       </>
     );
   }
@@ -68,107 +108,53 @@ export function ApiKeysPage({ organization }: OrganizationPageProps) {
       const key = await answerOf(client.POST('/api/organizations/{orgId}/api-keys', { params: { path: { orgId } }, body: label.trim() === '' ? {} : { label: label.trim() } }));
       setIssued(key);
       setLabel('');
-      setRecords(recordKey(orgId, { keyId: key.keyId, label: key.label, issuedAt: key.issuedAt, revokedAt: null }));
+      await listed.reload();
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, null));
     }
   }
 
-  async function revoke(id: string) {
+  async function revoke(keyId: string) {
     setProblem(null);
     setStatus('');
     try {
-      const revoked = await answerOf(client.DELETE('/api/organizations/{orgId}/api-keys/{keyId}', { params: { path: { orgId, keyId: id } } }));
-      const known = records.find((record) => record.keyId === id);
-      setRecords(recordKey(orgId, { keyId: id, label: known?.label ?? null, issuedAt: known?.issuedAt ?? '', revokedAt: revoked.revokedAt }));
-      setStatus(revoked.changed ? `Revoked key ${id}.` : `Key ${id} was already revoked.`);
-      if (issued?.keyId === id) setIssued(null);
+      const revoked = await answerOf(client.DELETE('/api/organizations/{orgId}/api-keys/{keyId}', { params: { path: { orgId, keyId } } }));
+      if (issued?.keyId === keyId) setIssued(null);
+      // The status is said once the list shows the revocation.
+      await listed.reload();
+      setStatus(revoked.changed ? `Revoked key ${keyId}.` : `Key ${keyId} was already revoked.`);
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, null));
     }
   }
 
-  const keyIdMessage = problem?.fieldMessage('keyId');
   const labelMessage = problem?.fieldMessage('label');
-  const zone = organization.timeZone;
+  const keys = listed.data;
   return (
     <>
       <PageHeading title={`API keys of ${organization.name}`}>A key acts on this organization only. Revoked keys stop working within a second.</PageHeading>
       <p role="status" class="status">
         {status}
       </p>
-      {problem?.needsAlertBeyond(['keyId', 'label']) && <ProblemAlert problem={problem} />}
+      {problem?.needsAlertBeyond(['label']) && <ProblemAlert problem={problem} />}
       {issued && <NewKey issued={issued} onDone={() => setIssued(null)} />}
-      <div class="grid">
-        <section aria-labelledby="issue-heading">
-          <h2 id="issue-heading">Issue a key</h2>
-          <form onSubmit={issue} noValidate>
-            <label>
-              Label (optional)
-              <input name="label" autoComplete="off" placeholder="production backend" value={label} onInput={(event) => setLabel(event.currentTarget.value)} {...invalidWhen('label', labelMessage)} />
-            </label>
-            <FieldError field="label" message={labelMessage} />
-            <button type="submit">Issue key</button>
-          </form>
-        </section>
-        <section aria-labelledby="revoke-heading">
-          <h2 id="revoke-heading">Revoke a key by id</h2>
-          <form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void revoke(keyId.trim());
-            }}
-            noValidate
-          >
-            <label>
-              Key id (the 16 hex digits after <code>tally_</code>)
-              <input name="keyId" autoComplete="off" value={keyId} onInput={(event) => setKeyId(event.currentTarget.value)} {...invalidWhen('keyId', keyIdMessage)} />
-            </label>
-            <FieldError field="keyId" message={keyIdMessage} />
-            <button type="submit" class="secondary" disabled={keyId.trim() === ''}>
-              Revoke
-            </button>
-          </form>
-        </section>
-      </div>
-      <section aria-labelledby="issued-heading">
-        <h2 id="issued-heading">Keys issued in this tab</h2>
-        {records.length === 0 ? (
-          <p>None yet. Tally does not list keys; revoke older ones by their id.</p>
-        ) : (
-          <TableRegion label="Keys issued in this tab">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Key id</th>
-                  <th scope="col">Label</th>
-                  <th scope="col">Issued</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {records.map((record) => (
-                  <tr key={record.keyId} data-key-id={record.keyId}>
-                    <th scope="row">
-                      <code>{record.keyId}</code>
-                    </th>
-                    <td>{record.label ?? '—'}</td>
-                    <td>{record.issuedAt ? formatDateTime(record.issuedAt, zone) : '—'}</td>
-                    <td>
-                      {record.revokedAt ? (
-                        `Revoked ${formatDateTime(record.revokedAt, zone)}`
-                      ) : (
-                        <button type="button" class="secondary outline" onClick={() => void revoke(record.keyId)} aria-label={`Revoke key ${record.keyId}`}>
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </TableRegion>
-        )}
+      <section aria-labelledby="issue-heading">
+        <h2 id="issue-heading">Issue a key</h2>
+        <form onSubmit={issue} noValidate>
+          <label>
+            Label (optional)
+            <input name="label" autoComplete="off" placeholder="production backend" value={label} onInput={(event) => setLabel(event.currentTarget.value)} {...invalidWhen('label', labelMessage)} />
+          </label>
+          <FieldError field="label" message={labelMessage} />
+          <button type="submit">Issue key</button>
+        </form>
+      </section>
+      <section aria-labelledby="keys-heading">
+        <h2 id="keys-heading">Keys</h2>
+        {listed.problem && <ProblemAlert problem={listed.problem} context={keys ? 'Refreshing failed; showing the last answer' : 'Listing keys'} />}
+        {keys === undefined && !listed.problem && <p aria-busy="true">Listing keys…</p>}
+        {keys && keys.length === 0 && <p>This organization has no keys yet.</p>}
+        {keys && keys.length > 0 && <KeyTable keys={keys} timeZone={organization.timeZone} onRevoke={(keyId) => void revoke(keyId)} />}
       </section>
     </>
   );

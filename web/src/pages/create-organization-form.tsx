@@ -10,7 +10,6 @@ import { FieldError, invalidWhen } from '../components/field-error';
 import { ProblemAlert } from '../components/problem-alert';
 import { organizationPath } from '../console-routes';
 import { useConsole } from '../session/console-context';
-import { rememberOrganization } from '../session/known-organizations';
 
 const FIELDS = ['organizationId', 'name', 'currency', 'timeZone', 'billingAnchorDay', 'gracePeriodMinutes'] as const;
 type Field = (typeof FIELDS)[number];
@@ -50,7 +49,6 @@ export function CreateOrganizationForm() {
       if (created.position !== null) {
         await answerOf(client.GET('/api/organizations/{orgId}', { params: { path: { orgId: request.organizationId }, query: { waitForPosition: created.position } } }));
       }
-      rememberOrganization({ organizationId: request.organizationId, name: request.name ?? request.organizationId });
       navigate(organizationPath(request.organizationId));
     } catch (error) {
       setProblem(error instanceof ApiProblem ? error : new ApiProblem(0, null));

@@ -1,8 +1,9 @@
 // The open billing period, feature by feature, over the organization's local
-// days: quota windows (daily, weekly or the whole period), usage to date and
-// the projection to the period's end, with the same numbers in a table.
+// days: quota windows (daily, weekly or the whole period), each day's usage so
+// far, usage to date and the projection to the period's end, with the same
+// numbers in two tables (by feature, and the chosen feature by day).
 import { useCallback, useState } from 'preact/hooks';
-import type { CostEstimate, CurrentUsage, QuotaCheck } from '../api/tally-api';
+import type { CostEstimate, CurrentUsage, DailyUsage, FeatureUsage, QuotaCheck } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
 import { useApiData } from '../api/use-api-data';
 import { ChartCanvas } from '../charts/chart-canvas';
@@ -15,11 +16,52 @@ import { useConsole } from '../session/console-context';
 import type { OrganizationPageProps } from './organization-pages';
 import { LIVE_REFRESH_MS } from './overview-page';
 import { TableRegion } from '../components/table-region';
+import { localDatesToDate } from '../calendar/local-dates';
 
 interface PeriodData {
   readonly usage: CurrentUsage;
   readonly estimate: CostEstimate;
   readonly checks: readonly QuotaCheck[];
+  readonly daily: DailyUsage;
+}
+
+const AGGREGATED: Record<string, string> = { sum: 'sum of the day', max: 'peak of the day', latest: 'latest reading of the day' };
+
+/** The chosen feature day by day, from the period's first day to today; days without usage show 0. */
+function DayTable({ data, feature, timeZone }: { data: PeriodData; feature: FeatureUsage; timeZone: string }) {
+  const lines = new Map(data.daily.days.filter((line) => line.feature === feature.feature).map((line) => [line.day, line]));
+  const dates = localDatesToDate(data.daily.periodStart, data.daily.periodEnd, Date.now(), timeZone);
+  const title = `${feature.displayName} per day`;
+  return (
+    <TableRegion label={title}>
+      <table class="day-table" data-feature={feature.feature}>
+        <caption>
+          {title} ({AGGREGATED[feature.aggregation] ?? feature.aggregation}, local days in {timeZone})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Day</th>
+            <th scope="col">{feature.unit}</th>
+            <th scope="col">Events</th>
+            <th scope="col">Corrections</th>
+          </tr>
+        </thead>
+        <tbody>
+          {dates.map((date) => {
+            const line = lines.get(date);
+            return (
+              <tr key={date} data-day={date}>
+                <th scope="row">{date}</th>
+                <td data-column="quantity">{formatQuantity(line?.quantity ?? 0)}</td>
+                <td data-column="events">{formatQuantity(line?.events ?? 0)}</td>
+                <td data-column="corrections">{formatQuantity(line?.corrections ?? 0)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </TableRegion>
+  );
 }
 
 function PeriodTable({ data, timeZone }: { data: PeriodData; timeZone: string }) {
@@ -71,9 +113,13 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
   const period = useApiData<PeriodData>(
     async () => {
       const path = { orgId };
-      const [usage, estimate] = await Promise.all([answerOf(client.GET('/api/usage/{orgId}', { params: { path } })), answerOf(client.GET('/api/usage/{orgId}/estimate', { params: { path } }))]);
+      const [usage, estimate, daily] = await Promise.all([
+        answerOf(client.GET('/api/usage/{orgId}', { params: { path } })),
+        answerOf(client.GET('/api/usage/{orgId}/estimate', { params: { path } })),
+        answerOf(client.GET('/api/usage/{orgId}/daily', { params: { path } })),
+      ]);
       const checks = await Promise.all(usage.features.map((feature) => answerOf(client.GET('/api/usage/{orgId}/quota/{feature}', { params: { path: { orgId, feature: feature.feature } } }))));
-      return { usage, estimate, checks };
+      return { usage, estimate, checks, daily };
     },
     [client, orgId],
     { refreshMs: LIVE_REFRESH_MS },
@@ -89,6 +135,7 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
       periodEnd: data.usage.periodEnd,
       feature,
       estimate: data.estimate.features.find((estimate) => estimate.feature === feature.feature),
+      daily: data.daily.days.filter((line) => line.feature === feature.feature),
       now: new Date().toISOString(),
       timeZone: zone,
     });
@@ -113,10 +160,10 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
           </div>
           <ChartCanvas
             load={loadChart}
-            summary={`${feature.displayName}: ${formatQuantity(feature.totalQuantity)} ${feature.unit} used so far this period, ${feature.resetPeriod.toLowerCase()} windows of ${formatQuantity(feature.includedQuantity)} included; projected ${formatQuantity(data.estimate.features.find((estimate) => estimate.feature === feature.feature)?.projectedQuantity ?? feature.totalQuantity)} by the period's end.`}
+            summary={`${feature.displayName}: ${formatQuantity(feature.totalQuantity)} ${feature.unit} used so far this period, ${feature.resetPeriod.toLowerCase()} windows of ${formatQuantity(feature.includedQuantity)} included; projected ${formatQuantity(data.estimate.features.find((estimate) => estimate.feature === feature.feature)?.projectedQuantity ?? feature.totalQuantity)} by the period's end; each day's usage is in the table below.`}
           />
           <p>
-            <small>Shaded bands are the feature's quota windows in the organization's local time; the current one is amber. The API gives the period's total, the current window and the run-rate; it does not break earlier days down, so the chart starts at today.</small>
+            <small>Bars are each local day's usage (left scale); the dot is the period's usage to date and the dashed line its projection (right scale). Shaded bands are the feature's quota windows in the organization's local time; the current one is amber.</small>
           </p>
         </>
       )}
@@ -125,6 +172,7 @@ export function CurrentPeriodPage({ organization }: OrganizationPageProps) {
         <>
           <FreshnessNote freshness={data.usage.freshness} loadedAt={period.loadedAt} timeZone={zone} />
           <PeriodTable data={data} timeZone={zone} />
+          {feature && <DayTable data={data} feature={feature} timeZone={zone} />}
         </>
       )}
     </>

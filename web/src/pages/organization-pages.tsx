@@ -2,7 +2,6 @@
 // time zone, currency and quotas) and handed to the page; an organization the
 // key may not see is answered by the API exactly like one that does not exist,
 // and the console shows the same for both.
-import { useEffect } from 'preact/hooks';
 import type { Organization } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
 import { useApiData } from '../api/use-api-data';
@@ -11,7 +10,6 @@ import { PageHeading } from '../components/page-heading';
 import { ProblemAlert } from '../components/problem-alert';
 import { pageNamed, type OrganizationPageName } from '../console-routes';
 import { useConsole } from '../session/console-context';
-import { rememberOrganization } from '../session/known-organizations';
 import { AlertsPage } from './alerts-page';
 import { ApiKeysPage } from './api-keys-page';
 import { AuditPage } from './audit-page';
@@ -44,9 +42,6 @@ export function OrganizationPages({ organizationId, page }: { organizationId: st
     () => answerOf(client.GET('/api/organizations/{orgId}', { params: { path: { orgId: organizationId } } })),
     [client, organizationId],
   );
-  useEffect(() => {
-    if (session.role === 'admin' && organization.data) rememberOrganization({ organizationId, name: organization.data.name });
-  }, [organization.data, organizationId, session.role]);
 
   const name = pageNamed(page);
   let content: preact.JSX.Element;

@@ -8,7 +8,6 @@ import { FieldError, invalidWhen } from '../components/field-error';
 import { PageHeading } from '../components/page-heading';
 import type { ConsoleSession } from '../session/console-session';
 import { isOrganizationKey } from '../session/key-shape';
-import { rememberOrganization } from '../session/known-organizations';
 import { signIn, SignInError } from '../session/sign-in';
 
 export function SignInPage({ onSignedIn }: { onSignedIn: (session: ConsoleSession) => void }) {
@@ -28,7 +27,6 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (session: ConsoleSessio
     try {
       const { session, organization } = await signIn(apiKey, organizationId);
       if (organization !== null) {
-        rememberOrganization({ organizationId: organization.organizationId, name: organization.name });
         navigate(organizationPath(organization.organizationId), { replace: true });
       }
       onSignedIn(session);
