@@ -12,6 +12,7 @@ import { decide } from './decide';
 import { alertsAfter } from './decide-alerts';
 import { isUsageEvent, type OrganizationEvent } from './events';
 import { evolve, initialOrganizationState, type OrganizationState } from './organization';
+import type { OrganizationSettings } from './organization-settings';
 import type { UsageFingerprint } from './usage-identity';
 import { UsageKeyIndex } from './usage-key-index';
 import { openPeriodAt } from './billing-calendar';
@@ -43,6 +44,23 @@ export interface LedgerSnapshot {
 
 /** Billing periods before the open one whose days stay at hand: a yearly window reaches eleven periods back. */
 const PERIODS_KEPT_BEFORE_OPEN = 11;
+
+// Every snapshot asks for the start of the oldest period it keeps: eleven steps back through
+// the zone's calendar, the same for every snapshot of a period, so kept per settings and open period.
+const keptFromByPeriod = new WeakMap<OrganizationSettings, Map<number, number>>();
+
+function keptFromOf(open: Interval, settings: OrganizationSettings): number {
+  let ofSettings = keptFromByPeriod.get(settings);
+  if (!ofSettings) keptFromByPeriod.set(settings, (ofSettings = new Map()));
+  let keptFrom = ofSettings.get(open.start.getTime());
+  if (keptFrom === undefined) {
+    let period = open;
+    for (let back = 0; back < PERIODS_KEPT_BEFORE_OPEN; back++) period = previousBillingPeriod(period, settings);
+    keptFrom = period.start.getTime();
+    ofSettings.set(open.start.getTime(), keptFrom);
+  }
+  return keptFrom;
+}
 
 export class OrganizationLedger implements LedgerView {
   /** Whether some accepted keys are only in the archive (the ledger came from a snapshot, or archived its keys). */
@@ -121,9 +139,8 @@ export class OrganizationLedger implements LedgerView {
 
   private oldestPeriodKept(now: Date): number | null {
     if (this.current.status !== 'active') return null;
-    let period = openPeriodAt(this.current, now);
-    for (let back = 0; back < PERIODS_KEPT_BEFORE_OPEN; back++) period = previousBillingPeriod(period, this.current.settings);
-    return period.start.getTime();
+    const open = openPeriodAt(this.current, now);
+    return keptFromOf(open, this.current.settings);
   }
 
   static empty(): OrganizationLedger {
