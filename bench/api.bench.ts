@@ -18,6 +18,7 @@
 // local stack (scripts/stack.sh up). The load generator, FerretDB and the API
 // share this machine's cores, and anything else running skews the figures:
 // the load average is printed with them.
+import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -234,6 +235,7 @@ async function runScenario(scenario: Scenario): Promise<Figures> {
   await client.db(database).dropDatabase();
   await client.close();
   rmSync(directory, { recursive: true, force: true });
+  await settle();
 
   const figures = {
     scenario,
@@ -248,6 +250,19 @@ async function runScenario(scenario: Scenario): Promise<Figures> {
   const [targetText, met] = target(figures);
   return { ...figures, target: targetText, met };
 }
+
+/**
+ * Lets the machine finish what a scenario left behind (the kernel writing back
+ * and freeing a store of a million events, the load generator's garbage) before
+ * the next one, so a scenario is not measured against the previous one's tail.
+ */
+async function settle(): Promise<void> {
+  execFileSync('sync');
+  (globalThis as { gc?: () => void }).gc?.();
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+}
+
+const SETTLE_MS = 5_000;
 
 /** Usage in every organization, so each quota check has a window with usage to read. */
 async function recordSomeUsage(api: ApiProcess, organizations: readonly Organization[]): Promise<void> {
