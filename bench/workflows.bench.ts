@@ -4,6 +4,9 @@
 // when told the organization was configured), then the aggregate-all job
 // signals every running workflow for one more aggregation round. Prints
 // workflows per second for both phases and the worker's resident memory.
+// Baseline, measured by the same run on the same server: the rate at which
+// this process alone starts as many bare workflows (signal-with-start, 64 at
+// once, on a queue no worker polls), and the reactor's rate as a share of it.
 //   npx tsx bench/workflows.bench.ts [--orgs 1000]
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -15,6 +18,8 @@ import { MongoClient } from 'mongodb';
 import { systemClock } from '../src/application/ports/clock';
 import type { GlobalPosition } from '../src/application/ports/event-store';
 import { SqliteEventStore } from '../src/infrastructure/eventstore/sqlite-event-store';
+import type { Client } from '@temporalio/client';
+import { inParallel } from '../src/application/in-parallel';
 import { connectTemporalClient } from '../src/workflows/temporal-connection';
 import { TemporalBillingWorkflows } from '../src/workflows/temporal-billing-workflows';
 import { SequentialIds } from '../test/support/fixed-clock';
@@ -56,6 +61,17 @@ async function until(what: string, done: () => Promise<boolean>, timeoutMs = 600
   }
 }
 
+/** Workflows per second this client starts on the server by itself, with nothing run: the ceiling of starting. */
+async function bareStartRate(client: Client, count: number, run: string): Promise<number> {
+  const taskQueue = `tally-bench-bare-${run}`;
+  const ids = Array.from({ length: count }, (_, i) => `bench-bare-${run}-${i}`);
+  const started = Date.now();
+  await inParallel(ids, 64, (workflowId) => client.workflow.signalWithStart('benchBareWorkflow', { taskQueue, workflowId, signal: 'nudge', signalArgs: [] }));
+  const seconds = (Date.now() - started) / 1000;
+  await inParallel(ids, 64, (workflowId) => client.workflow.getHandle(workflowId).terminate('baseline measured').catch(() => undefined));
+  return count / seconds;
+}
+
 async function main(): Promise<void> {
   const organizations = argument('orgs', 1_000);
   execFileSync(join(root, 'scripts', 'stack.sh'), ['up'], { stdio: 'inherit' });
@@ -77,6 +93,8 @@ async function main(): Promise<void> {
       await commands.trackUsage({ organizationId, feature: 'API_CALL', quantity: 1 + (i % 50), idempotencyKey: `bench-${i}` });
     }
     console.log(`configured ${organizations} organizations, one usage event each`);
+    const bareRate = await bareStartRate(client, organizations, run);
+    console.log(`baseline: this process alone starts ${organizations} bare workflows (signal-with-start, no worker) at ${bareRate.toFixed(0)} workflows/s`);
 
     const worker = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'worker'], {
       cwd: root,
@@ -114,7 +132,7 @@ async function main(): Promise<void> {
       // Visibility is eventually consistent: the count may lag the starts by a moment.
       await until('every workflow to be started', async () => (await running()) >= organizations);
       const startedSeconds = (Date.now() - readyAt) / 1000;
-      console.log(`the reactor started ${organizations} period workflows (signal-with-start) in ${startedSeconds.toFixed(1)} s: ${(organizations / startedSeconds).toFixed(0)} workflows/s`);
+      console.log(`the reactor started ${organizations} period workflows (signal-with-start) in ${startedSeconds.toFixed(1)} s: ${(organizations / startedSeconds).toFixed(0)} workflows/s, ${(organizations / startedSeconds / bareRate).toFixed(2)} of the baseline`);
       await until('the first round', async () => (await aggregations()) >= organizations);
       const firstRoundSeconds = (Date.now() - readyAt) / 1000;
       console.log(`…and each had planned its period and recorded its first totals after ${firstRoundSeconds.toFixed(1)} s: ${(organizations / firstRoundSeconds).toFixed(0)} workflows/s`);
