@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { ApiProblem } from '../api/api-problem';
 import type { Organization } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
-import { FieldError, invalidWhen } from '../components/field-error';
+import { ChoiceField, TextField } from '../components/form-fields';
 import { ProblemAlert } from '../components/problem-alert';
 import { useConsole } from '../session/console-context';
 import { ALERT_KIND_LABELS, alertRequestOf, emptyAlertDraft, THRESHOLD_LABELS, type AlertDraft, type AlertKind } from './alert-draft';
@@ -14,28 +14,6 @@ interface AlertFormProps {
   readonly organization: Organization;
   readonly knownFeatures: readonly string[];
   readonly onSaved: (ruleId: string, firedOnCreation: boolean) => Promise<void>;
-}
-
-interface TextFieldProps {
-  readonly name: string;
-  readonly label: string;
-  readonly value: string;
-  readonly onInput: (value: string) => void;
-  readonly message: string | undefined;
-  readonly placeholder?: string;
-  readonly inputMode?: 'decimal';
-}
-
-function TextField({ name, label, value, onInput, message, placeholder, inputMode }: TextFieldProps) {
-  return (
-    <div class="field">
-      <label>
-        {label}
-        <input name={name} autoComplete="off" inputMode={inputMode} placeholder={placeholder} list={name === 'feature' ? 'alert-features' : undefined} value={value} onInput={(event) => onInput(event.currentTarget.value)} {...invalidWhen(name, message)} />
-      </label>
-      <FieldError field={name} message={message} />
-    </div>
-  );
 }
 
 export function AlertForm({ organization, knownFeatures, onSaved }: AlertFormProps) {
@@ -70,20 +48,11 @@ export function AlertForm({ organization, knownFeatures, onSaved }: AlertFormPro
       <form onSubmit={save} noValidate>
         <div class="grid">
           <TextField name="ruleId" label="Rule id (optional; an existing id is replaced)" placeholder="scans-80" value={draft.ruleId} onInput={(ruleId) => change({ ruleId })} message={messageOf('ruleId')} />
-          <label>
-            Watch
-            <select name="kind" value={draft.kind} onChange={(event) => change({ kind: event.currentTarget.value as AlertKind })}>
-              {Object.entries(ALERT_KIND_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceField name="kind" label="Watch" value={draft.kind} choices={ALERT_KIND_LABELS} onChange={(kind: AlertKind) => change({ kind })} />
         </div>
         <div class="grid">
           {watchesFeature ? (
-            <TextField name="feature" label="Feature" placeholder="OCR_SCAN" value={draft.feature} onInput={(feature) => change({ feature })} message={messageOf('feature')} />
+            <TextField name="feature" label="Feature" placeholder="OCR_SCAN" list="alert-features" value={draft.feature} onInput={(feature) => change({ feature })} message={messageOf('feature')} />
           ) : (
             <TextField name="currency" label="Currency" value={draft.currency} onInput={(currency) => change({ currency })} message={messageOf('currency')} />
           )}

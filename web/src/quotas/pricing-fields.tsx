@@ -1,7 +1,8 @@
 // The fields of each pricing model: a per-unit price, tiers (graduated or
 // volume) with an open-ended last tier, or a package size and price. Field
 // names are the API's paths, so its messages land next to the right input.
-import { FieldError, invalidWhen } from '../components/field-error';
+import { FieldError } from '../components/field-error';
+import { TextField } from '../components/form-fields';
 import type { QuotaDraft, TierDraft } from './quota-draft';
 
 interface PricingFieldsProps {
@@ -10,18 +11,9 @@ interface PricingFieldsProps {
   readonly messageOf: (path: string) => string | undefined;
 }
 
-function TextField({ path, label, value, onInput, messageOf, hint }: { path: string; label: string; value: string; onInput: (value: string) => void; messageOf: (path: string) => string | undefined; hint?: string }) {
-  const message = messageOf(path);
-  return (
-    <div class="field">
-      <label>
-        {label}
-        <input name={path} inputMode="decimal" autoComplete="off" value={value} onInput={(event) => onInput(event.currentTarget.value)} {...invalidWhen(path, message)} />
-      </label>
-      <FieldError field={path} message={message} />
-      {hint && message === undefined && <small>{hint}</small>}
-    </div>
-  );
+/** A price or quantity field, named by its API path. */
+function PriceField({ path, label, value, onInput, messageOf, hint }: { path: string; label: string; value: string; onInput: (value: string) => void; messageOf: (path: string) => string | undefined; hint?: string }) {
+  return <TextField name={path} label={label} inputMode="decimal" value={value} onInput={onInput} message={messageOf(path)} hint={hint} />;
 }
 
 function TierRows({ draft, change, messageOf }: PricingFieldsProps) {
@@ -33,9 +25,9 @@ function TierRows({ draft, change, messageOf }: PricingFieldsProps) {
         const path = `pricing.tiers[${index}]`;
         return (
           <div class="tier" key={index} role="group" aria-label={`Tier ${index + 1}`}>
-            <TextField path={`${path}.upTo`} label="Up to" value={tier.upTo} onInput={(upTo) => setTier(index, { upTo })} messageOf={messageOf} />
-            <TextField path={`${path}.unitPrice`} label="Unit price" value={tier.unitPrice} onInput={(unitPrice) => setTier(index, { unitPrice })} messageOf={messageOf} />
-            <TextField path={`${path}.flatPrice`} label="Flat price" value={tier.flatPrice} onInput={(flatPrice) => setTier(index, { flatPrice })} messageOf={messageOf} />
+            <PriceField path={`${path}.upTo`} label="Up to" value={tier.upTo} onInput={(upTo) => setTier(index, { upTo })} messageOf={messageOf} />
+            <PriceField path={`${path}.unitPrice`} label="Unit price" value={tier.unitPrice} onInput={(unitPrice) => setTier(index, { unitPrice })} messageOf={messageOf} />
+            <PriceField path={`${path}.flatPrice`} label="Flat price" value={tier.flatPrice} onInput={(flatPrice) => setTier(index, { flatPrice })} messageOf={messageOf} />
             <button type="button" class="secondary outline" disabled={draft.tiers.length === 1} onClick={() => change({ tiers: draft.tiers.filter((_, at) => at !== index) })}>
               Remove tier {index + 1}
             </button>
@@ -55,7 +47,7 @@ export function PricingFields(props: PricingFieldsProps) {
   switch (draft.model) {
     case 'per_unit':
       return (
-        <TextField path="pricing.pricePerUnit" label="Price per unit (minor units)" value={draft.pricePerUnit} onInput={(pricePerUnit) => change({ pricePerUnit })} messageOf={messageOf} hint="5 is 0.05 of the currency; 0.1 is a tenth of a cent." />
+        <PriceField path="pricing.pricePerUnit" label="Price per unit (minor units)" value={draft.pricePerUnit} onInput={(pricePerUnit) => change({ pricePerUnit })} messageOf={messageOf} hint="5 is 0.05 of the currency; 0.1 is a tenth of a cent." />
       );
     case 'graduated':
     case 'volume':
@@ -63,8 +55,8 @@ export function PricingFields(props: PricingFieldsProps) {
     case 'package':
       return (
         <div class="grid">
-          <TextField path="pricing.packageSize" label="Package size (units)" value={draft.packageSize} onInput={(packageSize) => change({ packageSize })} messageOf={messageOf} />
-          <TextField path="pricing.packagePrice" label="Price per started package (minor units)" value={draft.packagePrice} onInput={(packagePrice) => change({ packagePrice })} messageOf={messageOf} />
+          <PriceField path="pricing.packageSize" label="Package size (units)" value={draft.packageSize} onInput={(packageSize) => change({ packageSize })} messageOf={messageOf} />
+          <PriceField path="pricing.packagePrice" label="Price per started package (minor units)" value={draft.packagePrice} onInput={(packagePrice) => change({ packagePrice })} messageOf={messageOf} />
         </div>
       );
   }

@@ -6,6 +6,7 @@ import { ApiProblem } from '../api/api-problem';
 import type { Enforcement, Organization, PricingModelName, ResetPeriod } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
 import { FieldError, invalidWhen } from '../components/field-error';
+import { ChoiceField } from '../components/form-fields';
 import { ProblemAlert } from '../components/problem-alert';
 import { useConsole } from '../session/console-context';
 import { PricingFields } from './pricing-fields';
@@ -92,36 +93,9 @@ export function QuotaForm({ organization, draft, onDraft, knownFeatures, onSaved
           </div>
         </div>
         <div class="grid">
-          <label>
-            Reset window
-            <select name="resetPeriod" value={draft.resetPeriod} onChange={(event) => change({ resetPeriod: event.currentTarget.value as ResetPeriod })}>
-              {Object.entries(RESET_PERIOD_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Enforcement
-            <select name="enforcement" value={draft.enforcement} onChange={(event) => change({ enforcement: event.currentTarget.value as Enforcement })}>
-              {Object.entries(ENFORCEMENT_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Pricing model
-            <select name="pricing.model" value={draft.model} onChange={(event) => change({ model: event.currentTarget.value as PricingModelName })}>
-              {Object.entries(PRICING_MODEL_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceField name="resetPeriod" label="Reset window" value={draft.resetPeriod} choices={RESET_PERIOD_LABELS} onChange={(resetPeriod: ResetPeriod) => change({ resetPeriod })} />
+          <ChoiceField name="enforcement" label="Enforcement" value={draft.enforcement} choices={ENFORCEMENT_LABELS} onChange={(enforcement: Enforcement) => change({ enforcement })} />
+          <ChoiceField name="pricing.model" label="Pricing model" value={draft.model} choices={PRICING_MODEL_LABELS} onChange={(model: PricingModelName) => change({ model })} />
         </div>
         <PricingFields draft={draft} change={change} messageOf={messageOf} />
         {problem?.needsAlertBeyond(shownPaths) && <ProblemAlert problem={problem} context="Not saved" />}
