@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { types } from 'node:util';
 import { Logger, type ExecutionContext } from '@nestjs/common';
-import { UsageExtractionError, type UsageFeatureKey } from '@tally/sdk';
+import { recordExtracted, type UsageFeatureKey } from '@tally/sdk';
 import { defer, isObservable, tap, type Observable } from 'rxjs';
 import { currentUsageScope, type UsageRequestScope } from './usage-request-scope.js';
 
@@ -88,32 +88,13 @@ function recordUsage<Result>(
   result: Result,
 ): void {
   const { context, recorder } = scope;
-  let step = 'extractOrgId';
-  try {
-    const organizationId = (options.extractOrgId ?? scope.extractOrgId)(context, args);
+  recordExtracted(recorder, feature, where, {
     // No organization (an anonymous request, say) means nothing to bill.
-    if (!organizationId) return;
-    step = 'quantity';
-    const quantity = typeof options.quantity === 'function' ? options.quantity(context, result, args) : options.quantity;
-    step = 'extractMetadata';
-    const metadata = options.extractMetadata?.(context, result, args);
-    step = 'extractUserId';
-    const userId = options.extractUserId?.(context, args);
-    step = 'track';
-    recorder.track({
-      organizationId,
-      feature,
-      ...(quantity !== undefined && { quantity }),
-      ...(metadata !== undefined && { metadata }),
-      ...(userId !== undefined && { userId }),
-    });
-  } catch (error) {
-    try {
-      recorder.reportError(new UsageExtractionError(feature, `${where}: ${step}`, error));
-    } catch {
-      // Recording is a side effect of the call; it has no way to fail the call.
-    }
-  }
+    organizationId: () => (options.extractOrgId ?? scope.extractOrgId)(context, args),
+    quantity: () => (typeof options.quantity === 'function' ? options.quantity(context, result, args) : options.quantity),
+    metadata: () => options.extractMetadata?.(context, result, args),
+    userId: () => options.extractUserId?.(context, args),
+  });
 }
 
 /**

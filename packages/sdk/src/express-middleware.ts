@@ -9,7 +9,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { passQuotaGate, unitsToCheck, type RequireQuotaOptions } from './express-quota-gate.js';
 import { UsageExtractionError } from './tracker-errors.js';
-import { reportSafely, type UsageRecorder } from './usage-recorder.js';
+import { recordExtracted, reportSafely, type UsageRecorder } from './usage-recorder.js';
 import type { UsageFeatureKey } from './usage-feature.js';
 
 export interface TrackUsageMiddlewareOptions {
@@ -81,28 +81,12 @@ function recordAfterResponse(feature: UsageFeatureKey, options: TrackUsageMiddle
     // first ('close' without 'finish') got nothing and is not billed.
     res.once('finish', () => {
       if (res.statusCode >= 400) return;
-      let step = 'extractOrgId';
-      try {
-        const organizationId = options.extractOrgId(req);
-        // No organization (undefined, or '' / null from untyped code) means nothing to bill.
-        if (!organizationId) return;
-        step = 'quantity';
-        const quantity = typeof options.quantity === 'function' ? options.quantity(req, res) : options.quantity;
-        step = 'extractMetadata';
-        const metadata = options.extractMetadata?.(req, res);
-        step = 'extractUserId';
-        const userId = options.extractUserId?.(req);
-        step = 'track';
-        tracker.track({
-          organizationId,
-          feature,
-          ...(quantity !== undefined && { quantity }),
-          ...(metadata !== undefined && { metadata }),
-          ...(userId !== undefined && { userId }),
-        });
-      } catch (error) {
-        reportSafely(tracker, new UsageExtractionError(feature, step, error));
-      }
+      recordExtracted(tracker, feature, null, {
+        organizationId: () => options.extractOrgId(req),
+        quantity: () => (typeof options.quantity === 'function' ? options.quantity(req, res) : options.quantity),
+        metadata: () => options.extractMetadata?.(req, res),
+        userId: () => options.extractUserId?.(req),
+      });
     });
   };
 }

@@ -28,6 +28,6 @@ export { InvalidUsageEventError, TrackerShutDownError, UsageBufferFullError, Usa
 export type { BulkUsageSender } from './batch-sender.js';
 export type { BackoffOptions } from './retry-backoff.js';
 export type { EventIdentity, QueuedUsageEvent } from './usage-event.js';
-export type { UsageRecorder } from './usage-recorder.js';
+export { recordExtracted, type UsageExtraction, type UsageRecorder } from './usage-recorder.js';
 export type * from './types.js';
 export * from './webhooks.js';

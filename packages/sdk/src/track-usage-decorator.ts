@@ -6,8 +6,7 @@
 // error it would have without the decorator; anything that goes wrong while
 // recording goes to the tracker's onError.
 import { types } from 'node:util';
-import { UsageExtractionError } from './tracker-errors.js';
-import type { UsageRecorder } from './usage-recorder.js';
+import { recordExtracted, type UsageRecorder } from './usage-recorder.js';
 import type { UsageFeatureKey } from './usage-feature.js';
 
 export interface TrackUsageDecoratorOptions<Args extends readonly unknown[], Result, This> {
@@ -63,32 +62,12 @@ export function TrackUsage<
         }
         return;
       }
-      let step = 'extractOrgId';
-      try {
-        const organizationId = options.extractOrgId(args, self);
-        // No organization (undefined, or '' / null from untyped code) means nothing to bill.
-        if (!organizationId) return;
-        step = 'quantity';
-        const quantity = typeof options.quantity === 'function' ? options.quantity(result, args) : options.quantity;
-        step = 'extractMetadata';
-        const metadata = options.extractMetadata?.(result, args, self);
-        step = 'extractUserId';
-        const userId = options.extractUserId?.(args, self);
-        step = 'track';
-        tracker.track({
-          organizationId,
-          feature,
-          ...(quantity !== undefined && { quantity }),
-          ...(metadata !== undefined && { metadata }),
-          ...(userId !== undefined && { userId }),
-        });
-      } catch (error) {
-        try {
-          tracker.reportError(new UsageExtractionError(feature, `${methodName}: ${step}`, error));
-        } catch {
-          // Recording is a side effect of the call; it has no way to fail the call.
-        }
-      }
+      recordExtracted(tracker, feature, methodName, {
+        organizationId: () => options.extractOrgId(args, self),
+        quantity: () => (typeof options.quantity === 'function' ? options.quantity(result, args) : options.quantity),
+        metadata: () => options.extractMetadata?.(result, args, self),
+        userId: () => options.extractUserId?.(args, self),
+      });
     };
 
     function withUsageTracking(this: This, ...args: Args): Result | PromiseLike<Result> {
