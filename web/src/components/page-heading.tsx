@@ -2,11 +2,12 @@
 // when the page opens, so keyboard and screen-reader users land on the new
 // content instead of staying on the link they followed.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 export function PageHeading({ title, children }: { title: string; children?: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // Before the frame is painted: a heading on screen already has the focus (an effect runs a frame later).
+  useLayoutEffect(() => {
     document.title = `${title} · Tally console`;
     heading.current?.focus();
   }, [title]);

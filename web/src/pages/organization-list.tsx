@@ -2,7 +2,7 @@
 // search that narrows it as you type (after a short pause, so typing a name
 // does not send a request per letter; Enter searches at once) and "More" for
 // the next page. The API matches the text against id and name, in any case.
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { Link } from 'wouter-preact';
 import { ApiProblem } from '../api/api-problem';
 import type { ListedOrganization } from '../api/tally-api';
@@ -63,7 +63,8 @@ export function OrganizationList() {
   useEffect(() => {
     void load(term, null);
   }, [load, term]);
-  useEffect(() => {
+  // Before the frame is painted, so the focus is on the first new row as soon as it shows.
+  useLayoutEffect(() => {
     if (focusFrom.current === null) return;
     document.querySelector<HTMLElement>(`tr[data-organization-id="${CSS.escape(focusFrom.current)}"] a`)?.focus();
     focusFrom.current = null;

@@ -1,7 +1,7 @@
 // Setting a feature's quota: included quantity per reset window, enforcement,
 // currency and a pricing model. Saving waits until the read models include the
 // change, so the table above shows it as soon as the form says it was saved.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem } from '../api/api-problem';
 import type { Enforcement, Organization, PricingModelName, ResetPeriod } from '../api/tally-api';
 import { answerOf } from '../api/tally-client';
@@ -32,8 +32,9 @@ export function QuotaForm({ organization, draft, onDraft, knownFeatures, onSaved
   const change = (next: Partial<QuotaDraft>) => onDraft({ ...draft, ...next });
   const messageOf = (path: string) => problem?.fieldMessage(path);
 
-  // A quota opened from the table (Edit) brings the keyboard focus to the form, without old messages.
-  useEffect(() => {
+  // A quota opened from the table (Edit) brings the keyboard focus to the form, without old messages,
+  // before the frame is painted.
+  useLayoutEffect(() => {
     if (editCount === 0) return;
     setProblem(null);
     heading.current?.focus();
